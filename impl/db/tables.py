@@ -1,0 +1,120 @@
+"""ORM tables. Every relationship is lazy="raise": an unplanned lazy load is a bug (N+1, or
+MissingGreenlet under asyncio), so queries must say what they load."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from impl.db.types import Money, UTCDateTime, new_id, utcnow
+
+__all__ = [
+    "ITEM_STATUSES",
+    "NAMING_CONVENTION",
+    "ArticleRow",
+    "Base",
+    "ItemRow",
+    "RefreshTokenRow",
+    "UserRow",
+]
+
+# Deterministic constraint names, so migrations can address them (and SQLite batch mode can rebuild tables).
+NAMING_CONVENTION: Final[dict[str, str]] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ITEM_STATUSES: Final[tuple[str, ...]] = ("draft", "published", "archived")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Any Mapped[datetime] / Mapped[Decimal] gets the portable type, never a naive DateTime or float-ish Numeric.
+    type_annotation_map: dict[Any, Any] = {
+        datetime: UTCDateTime(),
+        Decimal: Money(),
+        list[str]: JSON(),
+    }
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    # As the user typed it (shown back to them).
+    email: Mapped[str] = mapped_column(String(254))
+    # Lower-cased copy carrying the uniqueness, so "Ada@x.org" and "ada@x.org" are one account.
+    email_normalized: Mapped[str] = mapped_column(String(254), unique=True)
+    hashed_password: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_superuser: Mapped[bool] = mapped_column(default=False)
+    # Embedded in access tokens; bumping it (password change) invalidates every older token.
+    token_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint("status IN ({})".format(", ".join(f"'{s}'" for s in ITEM_STATUSES)), name="status"),
+        # Serves both the owner's default listing (created_at, id) and the owner_id foreign key
+        # (ON DELETE CASCADE lookups), so owner_id needs no index of its own.
+        Index("ix_items_owner_id_created_at_id", "owner_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(String(2000))
+    price: Mapped[Decimal]
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # A JSON list is replaced, never mutated in place (in-place changes are not tracked).
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        # The public feed's keyset order ((published_at, id) DESC) relies on this.
+        CheckConstraint("NOT published OR published_at IS NOT NULL", name="published_at_set"),
+        Index("ix_articles_published_published_at_id", "published", "published_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    author: Mapped[UserRow] = relationship(lazy="raise", innerjoin=True)
+
+
+class RefreshTokenRow(Base):
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Every token rotated out of one login shares it, so reuse of an old token can revoke the whole chain.
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # sha256 hex of the token; the plaintext is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    # Set when this token was exchanged for its successor.
+    rotated_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,176 @@
+"""Typed application settings, read from the environment and an optional `.env` file.
+
+Environment variable names are the field names in upper or lower case, with no prefix
+(e.g. ``SECRET_KEY``, ``DATABASE_URL``). See `.env.example` for the documented list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Public on purpose: it is in the source code, so it is only good enough for local
+# development and tests. Production refuses to start with it (see `_check_secret_key`).
+DEFAULT_SECRET_KEY = "change-me-this-default-is-public"
+
+# RFC 7518 section 3.2: an HMAC key should be at least as long as the hash output
+# (32 bytes for HS256). Enforced in production only, so tests can use short keys.
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # `FOO=` in a .env file means "not set", so blank lines copied from
+        # .env.example fall back to the defaults instead of becoming "".
+        env_ignore_empty=True,
+    )
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="Deployment environment; 'production' enables strict secret checks.",
+    )
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./app.db",
+        description="SQLAlchemy async database URL (sqlite+aiosqlite or postgresql+asyncpg).",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_SECRET_KEY),
+        description="HMAC key for signing access tokens; must be >= 32 chars in production.",
+    )
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = Field(
+        default="HS256",
+        description="HMAC algorithm used to sign and (pinned) to verify access tokens.",
+    )
+    jwt_issuer: str = Field(
+        default="contract-api",
+        min_length=1,
+        description="Value of the 'iss' claim issued and required on access tokens.",
+    )
+    jwt_audience: str = Field(
+        default="contract-api",
+        min_length=1,
+        description="Value of the 'aud' claim issued and required on access tokens.",
+    )
+    access_token_ttl_seconds: int = Field(
+        default=900,
+        ge=1,
+        le=86_400,
+        description="Lifetime of an access token in seconds.",
+    )
+    refresh_token_ttl_seconds: int = Field(
+        default=30 * 24 * 3600,
+        ge=60,
+        le=31_536_000,
+        description="Lifetime of a refresh token in seconds.",
+    )
+    argon2_time_cost: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Argon2id iterations per password hash.",
+    )
+    argon2_memory_cost_kib: int = Field(
+        default=65_536,
+        ge=8,
+        le=4_194_304,  # 4 GiB: anything above is a typo, not a policy.
+        description="Argon2id memory per password hash, in KiB (at least 8 * parallelism).",
+    )
+    argon2_parallelism: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Argon2id lanes (threads) per password hash.",
+    )
+    first_superuser_email: str | None = Field(
+        default=None,
+        description="Email of a superuser created at startup if missing; set with the password.",
+    )
+    first_superuser_password: SecretStr | None = Field(
+        default=None,
+        description="Password of the startup superuser; set together with the email.",
+    )
+    db_ready_timeout_seconds: float = Field(
+        default=2.0,
+        ge=0.1,
+        le=30.0,
+        description="How long the readiness probe waits for the database, in seconds.",
+    )
+    spec_path: Path = Field(
+        default=_PROJECT_ROOT / "openapi.yaml",
+        description="Path to the OpenAPI contract served and validated against.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="Minimum level of log records emitted.",
+    )
+    host: str = Field(
+        default="127.0.0.1",
+        description="Interface the HTTP server binds to.",
+    )
+    port: int = Field(
+        default=8000,
+        ge=1,
+        le=65_535,
+        description="TCP port the HTTP server listens on.",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Number of server worker processes.",
+    )
+
+    @model_validator(mode="after")
+    def _check_secret_key(self) -> Self:
+        secret = self.secret_key.get_secret_value()
+        if not secret:
+            # PyJWT refuses an empty HMAC key; fail at startup rather than on first login.
+            raise ValueError("SECRET_KEY must not be empty")
+        if self.environment == "production":
+            if secret == DEFAULT_SECRET_KEY:
+                raise ValueError(
+                    "SECRET_KEY is the public default; set a random secret of at least "
+                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters when ENVIRONMENT=production"
+                )
+            if len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+                raise ValueError(
+                    f"SECRET_KEY is {len(secret)} characters long; at least "
+                    f"{MIN_PRODUCTION_SECRET_LENGTH} are required when ENVIRONMENT=production"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _check_first_superuser(self) -> Self:
+        # A half-configured superuser is almost certainly a deployment mistake;
+        # refusing to start beats silently skipping the bootstrap.
+        has_email = self.first_superuser_email is not None
+        has_password = self.first_superuser_password is not None
+        if has_email != has_password:
+            raise ValueError(
+                "FIRST_SUPERUSER_EMAIL and FIRST_SUPERUSER_PASSWORD must be set together or not at all"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_argon2_memory(self) -> Self:
+        # Argon2 needs 8 KiB per lane; catching it here fails at startup instead of at first hash.
+        minimum = 8 * self.argon2_parallelism
+        if self.argon2_memory_cost_kib < minimum:
+            raise ValueError(
+                f"ARGON2_MEMORY_COST_KIB must be at least 8 * ARGON2_PARALLELISM ({minimum})"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when `database_url` points at SQLite (any driver, e.g. sqlite+aiosqlite)."""
+        scheme = self.database_url.split(":", 1)[0]
+        return scheme.split("+", 1)[0].lower() == "sqlite"

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from impl.settings import DEFAULT_SECRET_KEY, Settings
+
+LONG_SECRET = "x" * 32
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The developer's shell or CI may export these; tests must see only what they set.
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def make(**values: Any) -> Settings:
+    # _env_file=None: a local .env must not leak into the tests.
+    return Settings(_env_file=None, **values)
+
+
+def test_defaults() -> None:
+    settings = make()
+    assert settings.environment == "development"
+    assert settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+    assert settings.jwt_algorithm == "HS256"
+    assert settings.access_token_ttl_seconds == 900
+    assert settings.refresh_token_ttl_seconds == 30 * 24 * 3600
+    assert settings.spec_path == PROJECT_ROOT / "openapi.yaml"
+    assert settings.is_sqlite
+
+
+def test_every_field_has_a_description() -> None:
+    missing = [n for n, f in Settings.model_fields.items() if not f.description]
+    assert missing == []
+
+
+def test_secret_is_not_shown_in_repr() -> None:
+    settings = make(secret_key="a-very-private-value-0123456789abcdef")
+    assert "a-very-private-value" not in repr(settings)
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_default_secret_allowed_outside_production(environment: str) -> None:
+    assert make(environment=environment).environment == environment
+
+
+def test_production_refuses_default_secret() -> None:
+    with pytest.raises(ValidationError, match="public default"):
+        make(environment="production")
+
+
+def test_production_refuses_short_secret() -> None:
+    with pytest.raises(ValidationError, match="at least 32"):
+        make(environment="production", secret_key="x" * 31)
+
+
+def test_production_accepts_long_secret() -> None:
+    settings = make(environment="production", secret_key=LONG_SECRET)
+    assert settings.secret_key.get_secret_value() == LONG_SECRET
+
+
+def test_empty_secret_refused_everywhere() -> None:
+    with pytest.raises(ValidationError, match="must not be empty"):
+        make(secret_key="")
+
+
+def test_production_refusal_applies_to_environment_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match="public default"):
+        make()
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
+    assert make().environment == "production"
+
+
+def test_reads_env_file_and_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "ACCESS_TOKEN_TTL_SECONDS=60\nLOG_LEVEL=DEBUG\nFIRST_SUPERUSER_EMAIL=\nUNKNOWN_KEY=1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("LOG_LEVEL", "ERROR")
+    settings = Settings(_env_file=env_file)
+    assert settings.access_token_ttl_seconds == 60
+    assert settings.log_level == "ERROR"
+    # Empty value means unset, not "" (otherwise the both-or-neither check would fire).
+    assert settings.first_superuser_email is None
+
+
+def test_superuser_neither() -> None:
+    settings = make()
+    assert settings.first_superuser_email is None
+    assert settings.first_superuser_password is None
+
+
+def test_superuser_both() -> None:
+    settings = make(
+        first_superuser_email="admin@example.com", first_superuser_password="pw-12345678"
+    )
+    assert settings.first_superuser_email == "admin@example.com"
+    assert settings.first_superuser_password is not None
+    assert settings.first_superuser_password.get_secret_value() == "pw-12345678"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"first_superuser_email": "admin@example.com"},
+        {"first_superuser_password": "pw-12345678"},
+    ],
+)
+def test_superuser_only_one_refused(values: dict[str, str]) -> None:
+    with pytest.raises(ValidationError, match="set together"):
+        make(**values)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"access_token_ttl_seconds": 0},
+        {"access_token_ttl_seconds": 86_401},
+        {"refresh_token_ttl_seconds": 59},
+        {"refresh_token_ttl_seconds": 31_536_001},
+        {"db_ready_timeout_seconds": 0.05},
+        {"db_ready_timeout_seconds": 31},
+        {"workers": 0},
+        {"workers": 65},
+        {"argon2_time_cost": 0},
+        {"argon2_parallelism": 0},
+        {"argon2_memory_cost_kib": 7},
+        {"jwt_algorithm": "none"},
+        {"jwt_algorithm": "RS256"},
+        {"environment": "staging"},
+        {"log_level": "TRACE"},
+    ],
+)
+def test_out_of_range_values_refused(values: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        make(**values)
+
+
+def test_argon2_memory_must_cover_parallelism() -> None:
+    with pytest.raises(ValidationError, match="8 \\* ARGON2_PARALLELISM"):
+        make(argon2_parallelism=4, argon2_memory_cost_kib=16)
+    assert make(argon2_parallelism=2, argon2_memory_cost_kib=16).argon2_memory_cost_kib == 16
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite+aiosqlite:///./app.db", True),
+        ("sqlite:///:memory:", True),
+        ("SQLite+aiosqlite:///x.db", True),
+        ("postgresql+asyncpg://u:p@localhost:5432/db", False),
+        ("postgresql://u:p@sqlite-host/db", False),
+    ],
+)
+def test_is_sqlite(url: str, expected: bool) -> None:
+    assert make(database_url=url).is_sqlite is expected
+
+
+def test_env_example_documents_every_setting() -> None:
+    text = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", text, flags=re.MULTILINE))
+    expected = {name.upper() for name in Settings.model_fields}
+    assert documented == expected
+    # The example must never carry a usable secret.
+    assert re.search(r"^SECRET_KEY=\S", text, flags=re.MULTILINE) is None
