@@ -357,14 +357,18 @@ def contract_route(contract: OperationContract, request_scope: RequestScope) -> 
 # App-level handlers: unknown paths (404) and wrong methods (405) are problem+json too.
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
 def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
-    scope = dict(request.scope)
-    methods: set[str] = set()
-    for route in app.router.routes:
-        route_methods = getattr(route, "methods", None)
-        if route_methods and route.matches(scope)[0] in (Match.FULL, Match.PARTIAL):
-            methods.update(route_methods)
-    return sorted(methods)
+    # Ask the router itself, method by method: Starlette's own 405 names only the first partially matching
+    # route's methods, and FastAPI nests included routers, so walking `routes` would miss some.
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -154,9 +154,7 @@ class Settings(BaseSettings):
         has_email = self.first_superuser_email is not None
         has_password = self.first_superuser_password is not None
         if has_email != has_password:
-            raise ValueError(
-                "FIRST_SUPERUSER_EMAIL and FIRST_SUPERUSER_PASSWORD must be set together or not at all"
-            )
+            raise ValueError("FIRST_SUPERUSER_EMAIL and FIRST_SUPERUSER_PASSWORD must be set together or not at all")
         return self
 
     @model_validator(mode="after")
@@ -164,9 +162,7 @@ class Settings(BaseSettings):
         # Argon2 needs 8 KiB per lane; catching it here fails at startup instead of at first hash.
         minimum = 8 * self.argon2_parallelism
         if self.argon2_memory_cost_kib < minimum:
-            raise ValueError(
-                f"ARGON2_MEMORY_COST_KIB must be at least 8 * ARGON2_PARALLELISM ({minimum})"
-            )
+            raise ValueError(f"ARGON2_MEMORY_COST_KIB must be at least 8 * ARGON2_PARALLELISM ({minimum})")
         return self
 
     @property

@@ -7,11 +7,12 @@ every other request for tens of milliseconds per login.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
-from passlib.context import CryptContext  # type: ignore[import-untyped]
+from passlib.context import CryptContext
 
 if TYPE_CHECKING:
     from impl.settings import Settings
@@ -32,9 +33,7 @@ class PasswordHasher:
     verifies, and `verify` then returns a replacement hash to store.
     """
 
-    def __init__(
-        self, time_cost: int = 3, memory_cost_kib: int = 65_536, parallelism: int = 4
-    ) -> None:
+    def __init__(self, time_cost: int = 3, memory_cost_kib: int = 65_536, parallelism: int = 4) -> None:
         self.time_cost = time_cost
         self.memory_cost_kib = memory_cost_kib
         self.parallelism = parallelism
@@ -65,7 +64,7 @@ class PasswordHasher:
         Raises ValueError for a password passlib refuses (over 4096 bytes); the API caps
         passwords far below that.
         """
-        return self._hash_sync(password)
+        return await anyio.to_thread.run_sync(self._hash_sync, password)
 
     async def verify(self, password: str, hashed: str) -> tuple[bool, str | None]:
         """Check `password` against a stored hash.
@@ -74,7 +73,7 @@ class PasswordHasher:
         hash is bcrypt or Argon2 with outdated parameters, and should replace it.
         A malformed or unrecognised stored hash gives (False, None), never an exception.
         """
-        return self._verify_sync(password, hashed)
+        return await anyio.to_thread.run_sync(self._verify_sync, password, hashed)
 
     async def verify_dummy(self, password: str) -> None:
         """Spend the same work as `verify` against a real Argon2 hash, and discard it.
@@ -82,7 +81,7 @@ class PasswordHasher:
         Call this when the account does not exist, so that an unknown email and a wrong
         password take the same time and cannot be told apart.
         """
-        self._verify_dummy_sync(password)
+        await anyio.to_thread.run_sync(self._verify_dummy_sync, password)
 
     # --- synchronous parts, only ever run in worker threads -------------------------
 
@@ -117,11 +116,9 @@ class PasswordHasher:
 
     def _verify_dummy_sync(self, password: str) -> None:
         dummy_hash = self._get_dummy_hash()
-        try:
+        # verify() answers (False, None) for passwords passlib refuses; do the same here.
+        with contextlib.suppress(TypeError, ValueError):
             self._context.verify(password, dummy_hash)
-        except (TypeError, ValueError):
-            # Same outcome as `verify` would have for such a password: just False.
-            pass
 
     def _get_dummy_hash(self) -> str:
         if self._dummy_hash is None:

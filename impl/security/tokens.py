@@ -71,9 +71,7 @@ class AccessTokenCodec:
             ttl_seconds=settings.access_token_ttl_seconds,
         )
 
-    def issue(
-        self, *, user_id: uuid.UUID, token_version: int, now: datetime | None = None
-    ) -> tuple[str, int]:
+    def issue(self, *, user_id: uuid.UUID, token_version: int, now: datetime | None = None) -> tuple[str, int]:
         """Return (jwt, expires_in_seconds) for `user_id` at `token_version`.
 
         `now` (timezone-aware) exists for tests; it defaults to the current UTC time.
@@ -147,8 +145,11 @@ def _claims_from_payload(payload: dict[str, Any]) -> AccessClaims:
 
     iat = payload.get("iat")
     exp = payload.get("exp")
-    if not _is_number(iat) or not _is_number(exp):
-        raise InvalidTokenError("iat and exp must be numbers")
+    # bool passes isinstance(int); PyJWT already rejected it for exp, not for iat.
+    if not isinstance(iat, int | float) or isinstance(iat, bool):
+        raise InvalidTokenError("iat must be a number")
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise InvalidTokenError("exp must be a number")
     try:
         issued_at = datetime.fromtimestamp(iat, tz=UTC)
         expires_at = datetime.fromtimestamp(exp, tz=UTC)
@@ -162,10 +163,6 @@ def _claims_from_payload(payload: dict[str, Any]) -> AccessClaims:
         issued_at=issued_at,
         expires_at=expires_at,
     )
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def new_refresh_token() -> tuple[str, str]:

@@ -81,9 +81,7 @@ def test_production_refusal_applies_to_environment_variables(
     assert make().environment == "production"
 
 
-def test_reads_env_file_and_environment_wins(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reads_env_file_and_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text(
         "ACCESS_TOKEN_TTL_SECONDS=60\nLOG_LEVEL=DEBUG\nFIRST_SUPERUSER_EMAIL=\nUNKNOWN_KEY=1\n",
@@ -104,9 +102,7 @@ def test_superuser_neither() -> None:
 
 
 def test_superuser_both() -> None:
-    settings = make(
-        first_superuser_email="admin@example.com", first_superuser_password="pw-12345678"
-    )
+    settings = make(first_superuser_email="admin@example.com", first_superuser_password="pw-12345678")
     assert settings.first_superuser_email == "admin@example.com"
     assert settings.first_superuser_password is not None
     assert settings.first_superuser_password.get_secret_value() == "pw-12345678"

@@ -1,0 +1,54 @@
+# Contract API: `make run` serves on SQLite, `make test` runs every gate. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export PYTHONPATH := $(CURDIR)
+SRC := impl scripts tests alembic
+
+.PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+uv: ## install uv itself when missing (from PyPI, into ~/.local)
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@command -v $(UV) >/dev/null 2>&1 || { echo "uv is not on PATH after installing it"; exit 1; }
+
+install: uv ## create .venv with the locked dependencies
+	$(UV) sync --frozen
+
+run: install ## migrate a SQLite file and serve on http://127.0.0.1:8000 (docs at /docs)
+	$(UV) run --frozen python -m scripts.prestart
+	$(UV) run --frozen uvicorn --factory impl.app:create_app --host 127.0.0.1 --port 8000
+
+migrate: install ## apply migrations to DATABASE_URL (default: the SQLite file)
+	$(UV) run --frozen alembic upgrade head
+
+generate: install ## regenerate generated/ from openapi.yaml and scripts/codegen
+	$(UV) run --frozen python scripts/codegen/generate.py
+
+check-generated: install ## fail if generated/ is not what openapi.yaml and scripts/codegen produce
+	$(UV) run --frozen python scripts/codegen/generate.py --check
+
+lint: install ## ruff lint and format check
+	$(UV) run --frozen ruff check $(SRC)
+	$(UV) run --frozen ruff format --check $(SRC)
+
+format: install ## apply ruff fixes and formatting
+	$(UV) run --frozen ruff check --fix $(SRC)
+	$(UV) run --frozen ruff format $(SRC)
+
+typecheck: install ## mypy --strict on impl, scripts, tests and the generated code they use
+	$(UV) run --frozen mypy --strict impl scripts tests generated
+
+lint-spec: install ## openapi-spec-validator on openapi.yaml
+	$(UV) run --frozen openapi-spec-validator openapi.yaml
+
+test: lint typecheck check-generated lint-spec ## every gate, then the whole test suite
+	$(UV) run --frozen pytest
+
+test-fast: install ## the test suite only
+	$(UV) run --frozen pytest -x -q
+
+clean: ## remove caches and the local SQLite file
+	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis app.db

@@ -1,0 +1,110 @@
+"""The `articles` tag: published articles are public; drafts are seen only by their author and superusers."""
+
+from uuid import UUID
+
+from pydantic import MISSING
+
+from generated import models
+from generated.routers.articles import ArticlesApi, CreateArticle201Response
+from impl.db.repositories.articles import ArticleRepository
+from impl.db.repositories.users import UserRepository
+from impl.db.tables import ArticleRow, UserRow
+from impl.db.types import new_id, utcnow
+from impl.pagination import ArticleKey, decode_article_key, encode_article_key
+from impl.principal import CurrentUser
+from impl.problems import Forbidden, NotFound
+from impl.unit_of_work import current_session
+
+
+def article_model(row: ArticleRow, author: UserRow) -> models.Article:
+    return models.Article(
+        id=row.id,
+        title=row.title,
+        body=row.body,
+        published=row.published,
+        published_at=row.published_at,
+        author=models.ArticleAuthor(id=author.id, full_name=author.full_name),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _visible(row: ArticleRow, principal: CurrentUser | None) -> bool:
+    return row.published or (principal is not None and principal.may_access(row.author_id))
+
+
+class Articles(ArticlesApi[CurrentUser]):
+    async def list_articles(
+        self,
+        *,
+        author_id: UUID | None,
+        cursor: str | None,
+        limit: int,
+        q: str | None,
+        principal: CurrentUser | None,
+    ) -> models.ArticlePage:
+        rows = await ArticleRepository(current_session()).list_published_page(
+            limit=limit,
+            after=decode_article_key(cursor) if cursor else None,
+            author_id=author_id,
+            q=q,
+        )
+        page = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit and page[-1].published_at is not None:
+            next_cursor = encode_article_key(ArticleKey(timestamp=page[-1].published_at, id=page[-1].id))
+        return models.ArticlePage(items=[article_model(r, r.author) for r in page], next_cursor=next_cursor)
+
+    async def create_article(self, *, body: models.ArticleCreate, principal: CurrentUser) -> CreateArticle201Response:
+        author = await UserRepository(current_session()).get(principal.id)  # identity-map hit
+        if author is None:
+            raise NotFound("The account no longer exists.")
+        now = utcnow()
+        row = ArticleRow(
+            id=new_id(),
+            author_id=author.id,
+            title=body.title,
+            body=body.body,
+            published=body.published,
+            published_at=now if body.published else None,
+            created_at=now,
+            updated_at=now,
+        )
+        await ArticleRepository(current_session()).add(row)
+        return CreateArticle201Response(body=article_model(row, author), location=f"/v1/articles/{row.id}")
+
+    @staticmethod
+    async def _article(article_id: UUID, principal: CurrentUser | None) -> ArticleRow:
+        row = await ArticleRepository(current_session()).get_with_author(article_id)
+        if row is None or not _visible(row, principal):
+            raise NotFound("There is no article with this id.")
+        return row
+
+    async def _editable(self, article_id: UUID, principal: CurrentUser) -> ArticleRow:
+        row = await self._article(article_id, principal)
+        if not principal.may_access(row.author_id):
+            raise Forbidden("Only the author or a superuser may change this article.")
+        return row
+
+    async def get_article(self, *, article_id: UUID, principal: CurrentUser | None) -> models.Article:
+        row = await self._article(article_id, principal)
+        return article_model(row, row.author)
+
+    async def update_article(
+        self, *, article_id: UUID, body: models.ArticleUpdate, principal: CurrentUser
+    ) -> models.Article:
+        row = await self._editable(article_id, principal)
+        now = utcnow()
+        if body.title is not MISSING:
+            row.title = body.title
+        if body.body is not MISSING:
+            row.body = body.body
+        if body.published is not MISSING:
+            row.published = body.published
+            if body.published and row.published_at is None:
+                row.published_at = now  # the first publication only: later re-publishing keeps the date
+        row.updated_at = now
+        return article_model(row, row.author)
+
+    async def delete_article(self, *, article_id: UUID, principal: CurrentUser) -> None:
+        await ArticleRepository(current_session()).delete(await self._editable(article_id, principal))

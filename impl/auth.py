@@ -1,0 +1,115 @@
+"""The `auth` tag: registration and the OAuth2 token endpoint (password and refresh_token grants)."""
+
+from datetime import timedelta
+from uuid import UUID
+
+from pydantic import MISSING
+
+from generated import models
+from generated.routers.auth import AuthApi, RegisterUser201Response
+from impl.db.repositories import EmailTakenError
+from impl.db.repositories.refresh_tokens import RefreshTokenRepository
+from impl.db.repositories.users import UserRepository
+from impl.db.tables import RefreshTokenRow, UserRow
+from impl.db.types import new_id, utcnow
+from impl.problems import Conflict, RefreshTokenReused, TokenRequestError
+from impl.security.passwords import PasswordHasher
+from impl.security.tokens import AccessTokenCodec, hash_refresh_token, new_refresh_token
+from impl.unit_of_work import current_session
+from impl.users import EMAIL_TAKEN, user_model
+
+# One message for an unknown email, a wrong password and an inactive account: the answer must not tell them apart.
+BAD_CREDENTIALS = "The credentials are not valid."
+BAD_REFRESH_TOKEN = "The refresh token is not valid."
+
+
+class Auth(AuthApi):
+    def __init__(self, passwords: PasswordHasher, tokens: AccessTokenCodec, refresh_ttl: timedelta) -> None:
+        self._passwords = passwords
+        self._tokens = tokens
+        self._refresh_ttl = refresh_ttl
+
+    async def register_user(self, *, body: models.UserRegister) -> RegisterUser201Response:
+        now = utcnow()
+        row = UserRow(
+            id=new_id(),
+            email=str(body.email),
+            email_normalized=str(body.email).lower(),
+            hashed_password=await self._passwords.hash(body.password),
+            full_name=None if body.full_name is MISSING else body.full_name,
+            is_active=True,
+            is_superuser=False,
+            token_version=0,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            await UserRepository(current_session()).add(row)
+        except EmailTakenError:
+            raise Conflict(EMAIL_TAKEN) from None
+        return RegisterUser201Response(body=user_model(row), location=f"/v1/users/{row.id}")
+
+    async def issue_token(self, *, body: models.TokenRequest) -> models.TokenResponse:
+        if body.grant_type is models.GrantType.password:
+            if body.username is MISSING or body.password is MISSING:
+                raise TokenRequestError("invalid_request", "The password grant needs `username` and `password`.")
+            user = await self._check_password(body.username, body.password)
+            family_id = new_id()
+        else:
+            if body.refresh_token is MISSING:
+                raise TokenRequestError("invalid_request", "The refresh_token grant needs `refresh_token`.")
+            user, family_id = await self._rotate(body.refresh_token)
+        return await self._issue(user, family_id)
+
+    async def logout(self, *, body: models.LogoutRequest) -> None:
+        tokens = RefreshTokenRepository(current_session())
+        row = await tokens.get_by_hash(hash_refresh_token(body.refresh_token))
+        if row is not None:
+            await tokens.revoke_family(row.family_id, utcnow())
+
+    async def _check_password(self, email: str, password: str) -> UserRow:
+        user = await UserRepository(current_session()).get_by_email(email)
+        if user is None:
+            await self._passwords.verify_dummy(password)  # same work as a real check: no timing oracle
+            raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
+        ok, upgraded_hash = await self._passwords.verify(password, user.hashed_password)
+        if not ok or not user.is_active:
+            raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
+        if upgraded_hash is not None:  # e.g. a legacy bcrypt hash: re-hash with the current argon2 parameters
+            user.hashed_password = upgraded_hash
+        return user
+
+    async def _rotate(self, presented: str) -> tuple[UserRow, UUID]:
+        tokens = RefreshTokenRepository(current_session())
+        now = utcnow()
+        row = await tokens.get_by_hash(hash_refresh_token(presented))
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            raise TokenRequestError("invalid_grant", BAD_REFRESH_TOKEN)
+        # The conditional update lets exactly one of two concurrent uses win; the loser is treated as reuse.
+        if row.rotated_at is not None or not await tokens.mark_rotated(row.id, now):
+            await tokens.revoke_family(row.family_id, now)
+            raise RefreshTokenReused()
+        user = await UserRepository(current_session()).get(row.user_id)
+        if user is None or not user.is_active:
+            raise TokenRequestError("invalid_grant", BAD_REFRESH_TOKEN)
+        return user, row.family_id
+
+    async def _issue(self, user: UserRow, family_id: UUID) -> models.TokenResponse:
+        now = utcnow()
+        access_token, expires_in = self._tokens.issue(user_id=user.id, token_version=user.token_version, now=now)
+        plaintext, token_hash = new_refresh_token()
+        await RefreshTokenRepository(current_session()).add(
+            RefreshTokenRow(
+                id=new_id(),
+                user_id=user.id,
+                family_id=family_id,
+                token_hash=token_hash,
+                created_at=now,
+                expires_at=now + self._refresh_ttl,
+                rotated_at=None,
+                revoked_at=None,
+            )
+        )
+        return models.TokenResponse(
+            access_token=access_token, token_type="bearer", expires_in=expires_in, refresh_token=plaintext
+        )

@@ -1,0 +1,1 @@
+"""Persistence: tables, portable column types, engine setup and repositories."""

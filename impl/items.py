@@ -1,0 +1,109 @@
+"""The `items` tag: private items; another user's item is indistinguishable from a missing one."""
+
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import MISSING
+
+from generated import models
+from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort
+from impl.db.repositories.items import ItemRepository
+from impl.db.tables import ItemRow
+from impl.db.types import new_id, utcnow
+from impl.pagination import ItemKey, decode_item_key, encode_item_key
+from impl.principal import CurrentUser
+from impl.problems import NotFound
+from impl.unit_of_work import current_session
+
+CENT = Decimal("0.01")
+
+
+def item_model(row: ItemRow) -> models.Item:
+    return models.Item(
+        id=row.id,
+        owner_id=row.owner_id,
+        name=row.name,
+        description=row.description,
+        price=str(row.price.quantize(CENT)),
+        status=models.ItemStatus(row.status),
+        tags=[models.Tag(tag) for tag in row.tags],
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class Items(ItemsApi[CurrentUser]):
+    async def list_items(
+        self,
+        *,
+        cursor: str | None,
+        limit: int,
+        max_price: str | None,
+        min_price: str | None,
+        q: str | None,
+        sort: ListItemsSort,
+        status: models.ItemStatus | None,
+        principal: CurrentUser,
+    ) -> models.ItemPage:
+        rows = await ItemRepository(current_session()).list_page(
+            owner_id=principal.id,
+            limit=limit,
+            after=decode_item_key(cursor) if cursor else None,
+            sort=sort,
+            status=status.value if status else None,
+            q=q,
+            min_price=Decimal(min_price) if min_price else None,
+            max_price=Decimal(max_price) if max_price else None,
+        )
+        page = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit:
+            last = page[-1]
+            next_cursor = encode_item_key(
+                ItemKey(created_at=last.created_at, price=last.price, id=last.id, name=last.name)
+            )
+        return models.ItemPage(items=[item_model(r) for r in page], next_cursor=next_cursor)
+
+    async def create_item(self, *, body: models.ItemCreate, principal: CurrentUser) -> CreateItem201Response:
+        now = utcnow()
+        row = ItemRow(
+            id=new_id(),
+            owner_id=principal.id,
+            name=body.name,
+            description=body.description,
+            price=Decimal(body.price),
+            status=body.status.value,
+            tags=[tag.root for tag in body.tags],
+            created_at=now,
+            updated_at=now,
+        )
+        await ItemRepository(current_session()).add(row)
+        return CreateItem201Response(body=item_model(row), location=f"/v1/items/{row.id}")
+
+    @staticmethod
+    async def _visible_item(item_id: UUID, principal: CurrentUser) -> ItemRow:
+        row = await ItemRepository(current_session()).get(item_id)
+        if row is None or not principal.may_access(row.owner_id):
+            raise NotFound("There is no item with this id.")
+        return row
+
+    async def get_item(self, *, item_id: UUID, principal: CurrentUser) -> models.Item:
+        return item_model(await self._visible_item(item_id, principal))
+
+    async def update_item(self, *, item_id: UUID, body: models.ItemUpdate, principal: CurrentUser) -> models.Item:
+        row = await self._visible_item(item_id, principal)
+        if body.name is not MISSING:
+            row.name = body.name
+        if body.description is not MISSING:
+            row.description = body.description
+        if body.price is not MISSING:
+            row.price = Decimal(body.price)
+        if body.status is not MISSING:
+            row.status = body.status.value
+        if body.tags is not MISSING:
+            row.tags = [tag.root for tag in body.tags]
+        row.updated_at = utcnow()
+        return item_model(row)
+
+    async def delete_item(self, *, item_id: UUID, principal: CurrentUser) -> None:
+        await ItemRepository(current_session()).delete(await self._visible_item(item_id, principal))

@@ -1,0 +1,14 @@
+"""Who is calling: built by the authenticator, handed by the generated routers to every secured operation."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUser:
+    id: UUID
+    is_superuser: bool
+
+    def may_access(self, owner_id: UUID) -> bool:
+        """Owners see their own resources; superusers see everything."""
+        return self.is_superuser or self.id == owner_id

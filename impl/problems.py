@@ -1,0 +1,53 @@
+"""The typed error family implementations raise; generated/runtime.py renders each as problem+json.
+
+Raising one of these is the only way an implementation answers with an error, and the generated layer refuses
+any status the operation does not declare, so the family stays small.
+"""
+
+from generated.runtime import ProblemError
+
+
+class Unauthorized(ProblemError):
+    """401 with the RFC 6750 challenge."""
+
+    def __init__(self, detail: str = "The access token is missing, invalid or expired.", *, sent: bool) -> None:
+        challenge = 'Bearer error="invalid_token"' if sent else "Bearer"
+        super().__init__(401, detail, headers={"WWW-Authenticate": challenge})
+
+
+class Forbidden(ProblemError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(403, detail)
+
+
+class NotFound(ProblemError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(404, detail)
+
+
+class Conflict(ProblemError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(409, detail)
+
+
+class ServiceUnavailable(ProblemError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(503, detail)
+
+
+class TokenRequestError(ProblemError):
+    """An RFC 6749 section 5.2 error from the token endpoint (always 400 here: we have no client auth)."""
+
+    # The unit of work keeps the transaction's changes for these (see impl/unit_of_work.py): refusing a reused
+    # refresh token must still revoke its family.
+    commit_changes = False
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(400, description, extensions={"error": error, "error_description": description})
+
+
+class RefreshTokenReused(TokenRequestError):
+    commit_changes = True
+
+    def __init__(self) -> None:
+        super().__init__("invalid_grant", "The refresh token is not valid.")

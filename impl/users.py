@@ -1,0 +1,129 @@
+"""The `users` tag: the caller's account, and account administration for superusers."""
+
+from uuid import UUID
+
+from pydantic import MISSING
+
+from generated import models
+from generated.routers.users import UsersApi
+from impl.db.repositories import EmailTakenError
+from impl.db.repositories.refresh_tokens import RefreshTokenRepository
+from impl.db.repositories.users import UserRepository
+from impl.db.tables import UserRow
+from impl.db.types import utcnow
+from impl.pagination import UserKey, decode_user_key, encode_user_key
+from impl.principal import CurrentUser
+from impl.problems import Conflict, Forbidden, NotFound
+from impl.security.passwords import PasswordHasher
+from impl.unit_of_work import current_session
+
+EMAIL_TAKEN = "This email is already registered."
+
+
+def user_model(row: UserRow) -> models.User:
+    return models.User(
+        id=row.id,
+        email=row.email,
+        full_name=row.full_name,
+        is_active=row.is_active,
+        is_superuser=row.is_superuser,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _require_superuser(principal: CurrentUser) -> None:
+    if not principal.is_superuser:
+        raise Forbidden("Only superusers may do this.")
+
+
+class Users(UsersApi[CurrentUser]):
+    def __init__(self, passwords: PasswordHasher) -> None:
+        self._passwords = passwords
+
+    @staticmethod
+    async def _me(principal: CurrentUser) -> UserRow:
+        # The authenticator loaded this row in the same session: this is an identity-map hit, not a query.
+        row = await UserRepository(current_session()).get(principal.id)
+        if row is None:  # deleted between authentication and now
+            raise NotFound("The account no longer exists.")
+        return row
+
+    async def get_current_user(self, *, principal: CurrentUser) -> models.User:
+        return user_model(await self._me(principal))
+
+    async def update_current_user(self, *, body: models.UserUpdateMe, principal: CurrentUser) -> models.User:
+        row = await self._me(principal)
+        users = UserRepository(current_session())
+        if body.email is not MISSING:
+            try:
+                await users.update_email(row, str(body.email))
+            except EmailTakenError:
+                raise Conflict(EMAIL_TAKEN) from None
+        if body.full_name is not MISSING:
+            row.full_name = body.full_name
+        row.updated_at = utcnow()
+        return user_model(row)
+
+    async def delete_current_user(self, *, principal: CurrentUser) -> None:
+        await UserRepository(current_session()).delete(await self._me(principal))
+
+    async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
+        row = await self._me(principal)
+        ok, _ = await self._passwords.verify(body.current_password, row.hashed_password)
+        if not ok:
+            raise Forbidden("The current password is not correct.")
+        now = utcnow()
+        row.hashed_password = await self._passwords.hash(body.new_password)
+        # Access tokens carry the version they were issued under: bumping it ends every earlier one.
+        row.token_version += 1
+        row.updated_at = now
+        await RefreshTokenRepository(current_session()).revoke_all_for_user(row.id, now)
+
+    async def list_users(
+        self,
+        *,
+        cursor: str | None,
+        limit: int,
+        is_active: bool | None,
+        is_superuser: bool | None,
+        q: str | None,
+        principal: CurrentUser,
+    ) -> models.UserPage:
+        _require_superuser(principal)
+        rows = await UserRepository(current_session()).list_page(
+            limit=limit,
+            after=decode_user_key(cursor) if cursor else None,
+            q=q,
+            is_active=is_active,
+            is_superuser=is_superuser,
+        )
+        page = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = encode_user_key(UserKey(timestamp=page[-1].created_at, id=page[-1].id))
+        return models.UserPage(items=[user_model(r) for r in page], next_cursor=next_cursor)
+
+    async def _user(self, user_id: UUID, principal: CurrentUser) -> UserRow:
+        _require_superuser(principal)
+        row = await UserRepository(current_session()).get(user_id)
+        if row is None:
+            raise NotFound("There is no account with this id.")
+        return row
+
+    async def get_user(self, *, user_id: UUID, principal: CurrentUser) -> models.User:
+        return user_model(await self._user(user_id, principal))
+
+    async def update_user(self, *, user_id: UUID, body: models.UserUpdateAdmin, principal: CurrentUser) -> models.User:
+        row = await self._user(user_id, principal)
+        if body.full_name is not MISSING:
+            row.full_name = body.full_name
+        if body.is_active is not MISSING:
+            row.is_active = body.is_active
+        if body.is_superuser is not MISSING:
+            row.is_superuser = body.is_superuser
+        row.updated_at = utcnow()
+        return user_model(row)
+
+    async def delete_user(self, *, user_id: UUID, principal: CurrentUser) -> None:
+        await UserRepository(current_session()).delete(await self._user(user_id, principal))
