@@ -41,8 +41,12 @@ format: install ## apply ruff fixes and formatting
 typecheck: install ## mypy --strict on impl, scripts, tests and the generated code they use
 	$(UV) run --frozen mypy --strict impl scripts tests generated
 
-lint-spec: install ## openapi-spec-validator on openapi.yaml
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+lint-spec: install node_modules/.package-lock.json ## openapi-spec-validator and Spectral (spectral:oas): zero errors, zero warnings
 	$(UV) run --frozen openapi-spec-validator openapi.yaml
+	npx --no-install spectral lint --fail-severity=warn --ruleset .spectral.yaml openapi.yaml
 
 test: lint typecheck check-generated lint-spec ## every gate, then the whole test suite
 	$(UV) run --frozen pytest

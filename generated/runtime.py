@@ -17,6 +17,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Annotated, Any, Protocol, TypeVar
+from urllib.parse import quote
 
 import email_validator
 from fastapi import FastAPI, Request
@@ -147,7 +148,8 @@ def _problem_payload(request: Request, error: ProblemError) -> dict[str, Any]:
         "type": error.type,
         "title": error.title,
         "status": error.status,
-        "instance": request.url.path,
+        # Percent-encoded again: the decoded path may hold characters a URI reference cannot.
+        "instance": quote(request.url.path, safe="/:@!$&'()*+,;=-._~"),
     }
     if error.detail is not None:
         payload["detail"] = error.detail
@@ -342,6 +344,12 @@ def contract_route(contract: OperationContract, request_scope: RequestScope) -> 
                         return _checked_problem(request, contract, error)
                     except RequestValidationError as error:
                         return _checked_problem(request, contract, validation_problem(error.errors()))
+                    except StarletteHTTPException as error:
+                        # FastAPI's own refusals, e.g. 400 for a body that is not UTF-8.
+                        if not 400 <= error.status_code < 500:
+                            raise
+                        refusal = ProblemError(error.status_code, str(error.detail), headers=error.headers)
+                        return _checked_problem(request, contract, refusal)
                 except ContractViolation:
                     logger.exception("contract violation in %s", contract.operation_id)
                 except Exception:

@@ -1,0 +1,362 @@
+"""Pre-start: wait for the database, migrate it to head, create the first superuser.
+
+Run once before the server starts (scripts/entrypoint.sh does; so does ``make run``)::
+
+    python -m scripts.prestart [--wait-seconds 60]
+
+Every step is idempotent and safe when several containers run it at once: on PostgreSQL the
+migrations run under an advisory lock, and the superuser bootstrap treats a unique violation
+as "someone else created it".
+
+Exit status: 0 done; 1 the database did not answer in time, or a step failed; 2 the
+configuration is invalid (e.g. ``ENVIRONMENT=production`` with the default SECRET_KEY).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Final
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, make_url
+
+from alembic import command
+from impl.db.engine import create_engine, create_session_factory
+from impl.db.repositories.errors import EmailTakenError
+from impl.db.repositories.users import UserRepository, normalize_email
+from impl.db.tables import UserRow
+from impl.db.types import new_id, utcnow
+from impl.security.passwords import PasswordHasher
+from impl.settings import Settings
+
+__all__ = [
+    "DEFAULT_WAIT_SECONDS",
+    "EXIT_CONFIG",
+    "EXIT_FAILURE",
+    "EXIT_OK",
+    "DatabaseUnavailableError",
+    "PrestartConfigError",
+    "SuperuserOutcome",
+    "alembic_config",
+    "ensure_first_superuser",
+    "main",
+    "migrate",
+    "prestart",
+    "wait_for_database",
+]
+
+logger = logging.getLogger("scripts.prestart")
+
+PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
+ALEMBIC_INI: Final = PROJECT_ROOT / "alembic.ini"
+
+#: How long to wait for the database when neither --wait-seconds nor PRESTART_WAIT_SECONDS is given.
+DEFAULT_WAIT_SECONDS: Final = 60.0
+WAIT_SECONDS_ENV: Final = "PRESTART_WAIT_SECONDS"
+
+# Retry backoff: 0.25 s, 0.5 s, 1 s, 2 s, then every 5 s; never past the deadline.
+_FIRST_DELAY_S: Final = 0.25
+_MAX_DELAY_S: Final = 5.0
+# One connection attempt may hang (e.g. a firewall dropping packets); cap it below the deadline.
+_MAX_ATTEMPT_S: Final = 10.0
+
+# Held (per transaction) while migrating, so concurrent prestarts on PostgreSQL migrate one at a time.
+# Any fixed 64-bit number; this one is "contract-api prestart" squeezed into a bigint.
+_MIGRATION_LOCK_KEY: Final = 0x636F_6E74_7261_6374
+
+# The contract's Password and Email schemas (openapi.yaml): a superuser outside them could never log in.
+_PASSWORD_MIN: Final = 8
+_PASSWORD_MAX: Final = 128
+_EMAIL_MAX: Final = 254
+
+EXIT_OK: Final = 0
+EXIT_FAILURE: Final = 1
+EXIT_CONFIG: Final = 2
+
+
+class DatabaseUnavailableError(Exception):
+    """The database did not answer ``SELECT 1`` before the deadline."""
+
+    def __init__(self, url: str, deadline_s: float, attempts: int, last_error: BaseException | None) -> None:
+        reason = _describe_error(last_error) if last_error is not None else "no attempt was made"
+        super().__init__(
+            f"database {url} was not reachable within {deadline_s:g} s "
+            f"({attempts} attempt{'s' if attempts != 1 else ''}); last error: {reason}"
+        )
+        self.url = url
+        self.attempts = attempts
+        self.last_error = last_error
+
+
+class PrestartConfigError(Exception):
+    """The settings are valid for the app but cannot be acted on by prestart."""
+
+
+class SuperuserOutcome(str, Enum):
+    SKIPPED = "skipped"  # FIRST_SUPERUSER_EMAIL is not set
+    CREATED = "created"
+    PROMOTED = "promoted"  # existed, was made an active superuser (password untouched)
+    UNCHANGED = "unchanged"  # existed as an active superuser already
+
+
+# --- step 1: wait for the database ---------------------------------------------------------
+
+
+async def wait_for_database(url: str, deadline_s: float) -> int:
+    """Retry ``SELECT 1`` on ``url`` with a bounded backoff until it answers; return the attempts made.
+
+    Raises DatabaseUnavailableError once ``deadline_s`` seconds have passed without an answer.
+    Every failed attempt is logged (the URL's password masked).
+    """
+    if deadline_s <= 0:
+        raise ValueError("deadline_s must be positive")
+    shown_url = _masked(url)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + deadline_s
+    delay = _FIRST_DELAY_S
+    attempts = 0
+    last_error: BaseException | None = None
+    engine = create_engine(url)
+    try:
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise DatabaseUnavailableError(shown_url, deadline_s, attempts, last_error)
+            attempts += 1
+            try:
+                async with asyncio.timeout(min(remaining, _MAX_ATTEMPT_S)), engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+            except Exception as exc:  # any failure is worth a retry until the deadline
+                last_error = exc
+                # A half-open pooled connection must not be reused by the next attempt.
+                await engine.dispose()
+                remaining = deadline - loop.time()
+                logger.warning(
+                    "database %s not ready (attempt %d, %.1f s left): %s",
+                    shown_url,
+                    attempts,
+                    max(remaining, 0.0),
+                    _describe_error(exc),
+                )
+                if remaining <= 0:
+                    raise DatabaseUnavailableError(shown_url, deadline_s, attempts, last_error) from None
+                # Backoff between retries, bounded by the deadline (not synchronisation).
+                await asyncio.sleep(min(delay, remaining))
+                delay = min(delay * 2, _MAX_DELAY_S)
+            else:
+                logger.info("database %s is ready (attempt %d)", shown_url, attempts)
+                return attempts
+    finally:
+        await engine.dispose()
+
+
+# --- step 2: migrate ---------------------------------------------------------------------------
+
+
+def alembic_config(url: str) -> Config:
+    """The project's alembic.ini (found relative to this file, not the working directory) aimed at ``url``."""
+    config = Config(str(ALEMBIC_INI))
+    # ConfigParser interpolation: a literal % (URL-encoded password characters) must be doubled.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+async def migrate(url: str) -> str | None:
+    """Upgrade the database at ``url`` to the head revision; return the revision it is at afterwards.
+
+    alembic/env.py would open its own event loop (``asyncio.run``), which cannot nest in a running
+    one; instead the upgrade runs on a connection handed over in ``config.attributes`` (the path env.py
+    offers programmatic callers, which also leaves the caller's logging configuration alone), inside
+    one transaction. On PostgreSQL that transaction first takes an advisory lock, so containers starting
+    together migrate one after the other; the later ones find the database at head and do nothing.
+    SQLite needs no lock: the engine begins every transaction with BEGIN IMMEDIATE.
+    """
+    config = alembic_config(url)
+
+    def upgrade(connection: Connection) -> tuple[str | None, str | None]:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        before = MigrationContext.configure(connection).get_current_revision()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        return before, MigrationContext.configure(connection).get_current_revision()
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            before, after = await connection.run_sync(upgrade)
+    finally:
+        await engine.dispose()
+    if before == after:
+        logger.info("database schema already at revision %s", after)
+    else:
+        logger.info("database schema migrated from revision %s to %s", before, after)
+    return after
+
+
+# --- step 3: first superuser ---------------------------------------------------------------------
+
+
+async def ensure_first_superuser(settings: Settings) -> SuperuserOutcome:
+    """Make sure FIRST_SUPERUSER_EMAIL is an active superuser; create it with FIRST_SUPERUSER_PASSWORD if missing.
+
+    An existing account (email compared case-insensitively) keeps its password: changing the
+    setting later does not reset it. Commits once.
+    """
+    email = settings.first_superuser_email
+    secret = settings.first_superuser_password
+    if email is None or secret is None:  # Settings guarantees both or neither
+        logger.info("FIRST_SUPERUSER_EMAIL is not set; no superuser bootstrap")
+        return SuperuserOutcome.SKIPPED
+    password = secret.get_secret_value()
+    _check_superuser_credentials(email, password)
+
+    hasher = PasswordHasher.from_settings(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            users = UserRepository(session)
+            outcome = SuperuserOutcome.CREATED
+            row = await users.get_by_email(email)
+            if row is None:
+                now = utcnow()
+                candidate = UserRow(
+                    id=new_id(),
+                    email=email,
+                    email_normalized=normalize_email(email),
+                    hashed_password=await hasher.hash(password),
+                    full_name=None,
+                    is_active=True,
+                    is_superuser=True,
+                    token_version=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+                try:
+                    # Inside a savepoint: a concurrent prestart that inserted first only costs the savepoint.
+                    row = await users.add(candidate)
+                except EmailTakenError:
+                    row = await users.get_by_email(email)
+                    if row is None:  # pragma: no cover - it was just reported as taken
+                        raise
+            else:
+                outcome = SuperuserOutcome.UNCHANGED
+            if outcome is not SuperuserOutcome.CREATED or row is not candidate:
+                if row.is_superuser and row.is_active:
+                    outcome = SuperuserOutcome.UNCHANGED
+                else:
+                    row.is_superuser = True
+                    row.is_active = True
+                    row.updated_at = utcnow()
+                    outcome = SuperuserOutcome.PROMOTED
+    finally:
+        await engine.dispose()
+    logger.info("first superuser %s: %s", email, outcome.value)
+    return outcome
+
+
+def _check_superuser_credentials(email: str, password: str) -> None:
+    if "@" not in email or len(email) > _EMAIL_MAX:
+        raise PrestartConfigError(f"FIRST_SUPERUSER_EMAIL must be an email address of at most {_EMAIL_MAX} characters")
+    if not _PASSWORD_MIN <= len(password) <= _PASSWORD_MAX or "\x00" in password:
+        raise PrestartConfigError(
+            f"FIRST_SUPERUSER_PASSWORD must be {_PASSWORD_MIN} to {_PASSWORD_MAX} characters without NUL "
+            "(the API's password rules), or the superuser could never log in"
+        )
+
+
+# --- all together ------------------------------------------------------------------------------------
+
+
+async def prestart(settings: Settings, *, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> SuperuserOutcome:
+    """Wait for the database, migrate it to head, then bootstrap the first superuser."""
+    await wait_for_database(settings.database_url, wait_seconds)
+    await migrate(settings.database_url)
+    return await ensure_first_superuser(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"prestart: refusing to start, invalid settings:\n{_describe_validation_error(exc)}", file=sys.stderr)
+        return EXIT_CONFIG
+    logger.setLevel(settings.log_level)
+    try:
+        asyncio.run(prestart(settings, wait_seconds=args.wait_seconds))
+    except DatabaseUnavailableError as exc:
+        print(f"prestart: giving up: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except PrestartConfigError as exc:
+        print(f"prestart: refusing to start: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except Exception:
+        # Unexpected (a failing migration, say): the traceback is what the operator needs.
+        logger.exception("prestart failed")
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.prestart",
+        description="Wait for the database, migrate it to head and create the first superuser.",
+    )
+    parser.add_argument(
+        "--wait-seconds",
+        type=_positive_float,
+        # A string default goes through `type`, so a bad environment value is reported like a bad flag.
+        default=os.environ.get(WAIT_SECONDS_ENV) or str(DEFAULT_WAIT_SECONDS),
+        help=f"how long to wait for the database (default: ${WAIT_SECONDS_ENV} or {DEFAULT_WAIT_SECONDS:g})",
+    )
+    return parser.parse_args(argv)
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {value!r}")
+    return number
+
+
+def _describe_validation_error(error: ValidationError) -> str:
+    # Never str(error): pydantic includes the input values, and one of them may be the secret key.
+    lines = []
+    for detail in error.errors(include_input=False, include_url=False):
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        location = ".".join(str(part) for part in detail["loc"]).upper()
+        lines.append(f"  - {location}: {message}" if location else f"  - {message}")
+    return "\n".join(lines)
+
+
+def _describe_error(error: BaseException) -> str:
+    # SQLAlchemy's messages append the SQL and a documentation link; the first line is the reason.
+    message = str(error).strip().splitlines()
+    first = message[0] if message else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+def _masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL fails properly on the first attempt; never echo it whole
+        return "<unparsable database URL>"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
