@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PYTHONPATH := $(CURDIR)
+export UV
 SRC := impl scripts tests alembic
 
 .PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast clean

@@ -42,6 +42,10 @@ Principal = TypeVar("Principal")
 PrincipalT_co = TypeVar("PrincipalT_co", covariant=True)
 
 
+# RFC 9110's names; Python 3.11's HTTPStatus still has the RFC 7231 ones.
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
 class ProblemError(Exception):
     """An RFC 9457 problem raised by an implementation; the generated layer renders it as problem+json.
 
@@ -61,7 +65,7 @@ class ProblemError(Exception):
         super().__init__(detail or title or str(status))
         self.status = status
         self.detail = detail
-        self.title = title or HTTPStatus(status).phrase
+        self.title = title or _TITLES.get(status) or HTTPStatus(status).phrase
         self.type = type
         self.headers = dict(headers or {})
         self.extensions = dict(extensions or {})

@@ -226,9 +226,10 @@ async def ensure_first_superuser(settings: Settings) -> SuperuserOutcome:
     try:
         async with create_session_factory(engine)() as session, session.begin():
             users = UserRepository(session)
-            outcome = SuperuserOutcome.CREATED
             row = await users.get_by_email(email)
-            if row is None:
+            if row is not None:
+                outcome = _promote(row)
+            else:
                 now = utcnow()
                 candidate = UserRow(
                     id=new_id(),
@@ -243,26 +244,28 @@ async def ensure_first_superuser(settings: Settings) -> SuperuserOutcome:
                     updated_at=now,
                 )
                 try:
-                    # Inside a savepoint: a concurrent prestart that inserted first only costs the savepoint.
-                    row = await users.add(candidate)
+                    # In a savepoint: losing the race to a concurrent prestart only rolls that back.
+                    await users.add(candidate)
+                    outcome = SuperuserOutcome.CREATED
                 except EmailTakenError:
+                    # Created meanwhile by another prestart; the unique constraint decided, now it is visible.
                     row = await users.get_by_email(email)
-                    if row is None:  # pragma: no cover - it was just reported as taken
+                    if row is None:
                         raise
-            else:
-                outcome = SuperuserOutcome.UNCHANGED
-            if outcome is not SuperuserOutcome.CREATED or row is not candidate:
-                if row.is_superuser and row.is_active:
-                    outcome = SuperuserOutcome.UNCHANGED
-                else:
-                    row.is_superuser = True
-                    row.is_active = True
-                    row.updated_at = utcnow()
-                    outcome = SuperuserOutcome.PROMOTED
+                    outcome = _promote(row)
     finally:
         await engine.dispose()
     logger.info("first superuser %s: %s", email, outcome.value)
     return outcome
+
+
+def _promote(row: UserRow) -> SuperuserOutcome:
+    if row.is_superuser and row.is_active:
+        return SuperuserOutcome.UNCHANGED
+    row.is_superuser = True
+    row.is_active = True
+    row.updated_at = utcnow()
+    return SuperuserOutcome.PROMOTED
 
 
 def _check_superuser_credentials(email: str, password: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,8 @@ TEMPLATES = ROOT / "scripts" / "codegen" / "templates"
 VISITOR = ROOT / "scripts" / "codegen" / "visitor.py"
 TARGET = ROOT / "generated"
 FCG = "fastapi-code-generator==0.8.1"
+UV = os.environ.get("UV", "uv")  # the Makefile passes the uv it installed, which may not be on PATH
+PYTHON = sys.executable  # the project environment: datamodel-code-generator and ruff come from uv.lock
 
 DCG_OPTIONS = [
     "--input-file-type=openapi",
@@ -75,7 +78,7 @@ def generate_into(out: Path, work: Path) -> None:
     fcg_out = work / "fcg"
     run(
         [
-            "uv",
+            UV,
             "tool",
             "run",
             "--python=3.11",
@@ -90,7 +93,7 @@ def generate_into(out: Path, work: Path) -> None:
         ]
     )
     dcg_out = work / "models.py"
-    run(["uv", "run", "--no-sync", "datamodel-codegen", f"--input={SPEC}", f"--output={dcg_out}", *DCG_OPTIONS])
+    run([PYTHON, "-m", "datamodel_code_generator", f"--input={SPEC}", f"--output={dcg_out}", *DCG_OPTIONS])
 
     (out / "routers").mkdir(parents=True)
     fcg_header = header(FCG + " + scripts/codegen")
@@ -100,7 +103,7 @@ def generate_into(out: Path, work: Path) -> None:
     for router in sorted((fcg_out / "routers").glob("*.py")):
         (out / "routers" / router.name).write_text(fcg_header + "\n" + strip_tool_header(router.read_text()))
     dcg_version = subprocess.run(
-        ["uv", "run", "--no-sync", "datamodel-codegen", "--version"], cwd=ROOT, capture_output=True, text=True
+        [PYTHON, "-m", "datamodel_code_generator", "--version"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     models = strip_tool_header(dcg_out.read_text())
     (out / "models.py").write_text(header(f"datamodel-code-generator=={dcg_version}") + "\n" + models)
@@ -111,15 +114,13 @@ def generate_into(out: Path, work: Path) -> None:
     # The temporary folder is outside the project: name the config, and only tidy imports (templates emit a
     # superset of what each module needs).
     config = f"--config={ROOT / 'pyproject.toml'}"
-    run(["uv", "run", "--no-sync", "ruff", "check", config, "--quiet", "--fix", "--select=F401,I", str(out)])
-    run(["uv", "run", "--no-sync", "ruff", "format", config, "--quiet", str(out)])
+    run([PYTHON, "-m", "ruff", "check", config, "--quiet", "--fix", "--select=F401,I", str(out)])
+    run([PYTHON, "-m", "ruff", "format", config, "--quiet", str(out)])
 
 
 def tree(folder: Path) -> dict[str, Path]:
     return {
-        str(p.relative_to(folder)): p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
     }
 
 

@@ -29,6 +29,7 @@ from impl.db.repositories import (
     item_key,
     user_key,
 )
+from impl.db.repositories._sql import binary_order
 from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
 from impl.db.types import Money, UTCDateTime, utcnow
 from impl.pagination import (
@@ -623,3 +624,39 @@ async def test_deleting_a_user_cascades_to_everything_they_own(sessions: Session
         ):
             owners = list(await session.scalars(select(owner_column)))
             assert owners == [survivor.id], table.__tablename__
+
+
+# --- engine ---------------------------------------------------------------------------------------
+
+
+async def test_sqlite_read_then_write_transactions_queue_instead_of_failing(sqlite_url: str) -> None:
+    """Concurrent read-modify-write requests on SQLite wait their turn: no "database is locked"
+    error and no lost update (the engine begins every transaction IMMEDIATE)."""
+    engine = create_engine(sqlite_url)
+    try:
+        await upgrade_to_head(engine)
+        sessions = create_session_factory(engine)
+        user = await add_user(sessions)
+
+        async def bump_token_version() -> None:
+            async with sessions() as session, session.begin():
+                row = await UserRepository(session).get(user.id)
+                assert row is not None
+                row.token_version += 1
+
+        await asyncio.gather(*(bump_token_version() for _ in range(10)))
+        async with sessions() as session:
+            assert await session.scalar(select(UserRow.token_version).where(UserRow.id == user.id)) == 10
+    finally:
+        await engine.dispose()
+
+
+def test_name_order_is_code_point_order_on_postgresql_whatever_the_locale() -> None:
+    statement = select(ItemRow.id).order_by(binary_order(ItemRow.name))
+
+    def sql(url: str) -> str:
+        return str(statement.compile(dialect=make_url(url).get_dialect()()))
+
+    assert sql("postgresql+asyncpg://").endswith('ORDER BY items.name COLLATE "C"')
+    # SQLite's default BINARY collation already compares code points.
+    assert sql("sqlite+aiosqlite://").endswith("ORDER BY items.name")
