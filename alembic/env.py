@@ -3,7 +3,9 @@
 The database URL comes from the ``sqlalchemy.url`` main option if set, else the DATABASE_URL
 environment variable, else the app's default SQLite file. Callers that already hold a
 (synchronous) connection, such as tests running ``AsyncConnection.run_sync``, pass it as
-``config.attributes["connection"]`` and the migration runs on it, inside their transaction.
+``config.attributes["connection"]`` and the migration runs on it, inside their transaction;
+that is also the way to migrate from code that runs inside an event loop (``asyncio.run`` below
+cannot nest).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./app.db"
 config = context.config
 target_metadata = Base.metadata
 
-# Only the command line configures logging; programmatic callers (tests, app startup) keep theirs.
-if config.config_file_name is not None and "connection" not in config.attributes:
+# The command line gets alembic.ini's logging. Programmatic callers keep their own: those handing
+# over a connection always, others by passing Config(..., attributes={"configure_logger": False}).
+_programmatic = "connection" in config.attributes or not config.attributes.get("configure_logger", True)
+if config.config_file_name is not None and not _programmatic:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
@@ -60,8 +64,14 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection: Connection) -> None:
-    # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
-    configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+    configure(
+        connection=connection,
+        # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        # SQLite DDL is transactional too once the engine controls BEGIN (impl.db.engine), so a
+        # failing migration rolls back as a whole on both backends.
+        transactional_ddl=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -34,9 +34,10 @@ logger = logging.getLogger("generated.contract")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-# `format: email` is a syntax check (RFC 5322 addr-spec). email-validator's default also refuses special-use
-# domains such as `.test` or `.arpa`, which JSON Schema (and every client generating from our spec) deems valid.
-email_validator.GLOBALLY_DELIVERABLE = False
+# `format: email` is a syntax check. email-validator also refuses special-use domains (`.test`, `.arpa`, ...),
+# which JSON Schema, and so every client generating from the spec, deems valid; its documented way to allow them
+# is to remove them from this list.
+email_validator.SPECIAL_USE_DOMAIN_NAMES.clear()
 
 Principal = TypeVar("Principal")
 PrincipalT_co = TypeVar("PrincipalT_co", covariant=True)
@@ -95,6 +96,7 @@ class DeclaredResponse:
     media_type: str | None
     required_headers: tuple[str, ...] = ()
     fixed_headers: Mapping[str, str] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # of required members, from the spec
 
 
 @dataclass(frozen=True)
@@ -318,15 +320,22 @@ def _checked_problem(request: Request, contract: OperationContract, error: Probl
     declared = contract.responses.get(error.status)
     if declared is None or declared.model is None or declared.media_type != PROBLEM_MEDIA_TYPE:
         raise ContractViolation(f"{contract.operation_id} does not declare a problem for status {error.status}")
-    error.headers = {**declared.fixed_headers, **error.headers}
-    missing = [name for name in declared.required_headers if name not in error.headers]
+    headers = {**declared.fixed_headers, **error.headers}
+    missing = [name for name in declared.required_headers if name not in headers]
     if missing:
         raise ContractViolation(f"{contract.operation_id} {error.status} is missing required headers {missing}")
     try:
-        declared.model.model_validate(_problem_payload(request, error))
+        # Rendered through the declared model: undeclared members are dropped and schema defaults fill members
+        # a generic refusal knows nothing about (e.g. the OAuth2 `error` code of a malformed token request).
+        document = declared.model.model_validate({**declared.defaults, **_problem_payload(request, error)})
     except ValidationError as exc:
         raise ContractViolation(f"{contract.operation_id} {error.status} problem breaks its schema: {exc}") from exc
-    return _problem_response(request, error)
+    return Response(
+        content=document.model_dump_json(by_alias=True).encode(),
+        status_code=error.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
 
 
 def contract_route(contract: OperationContract, request_scope: RequestScope) -> type[APIRoute]:

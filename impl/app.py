@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from sqlalchemy.pool import NullPool
 
 from generated.app import create_app as create_generated_app
 from impl.articles import Articles
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.getLogger("generated").setLevel(settings.log_level)
     logging.getLogger("impl").setLevel(settings.log_level)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, poolclass=None if settings.database_pooling else NullPool)
     passwords = PasswordHasher.from_settings(settings)
     tokens = AccessTokenCodec.from_settings(settings)
 

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
         default=None,
         description="Password of the startup superuser; set together with the email.",
     )
+    database_pooling: bool = Field(
+        default=True,
+        description=(
+            "Keep a pool of open database connections. Off only for in-process test clients that run every "
+            "request on a new event loop (asyncpg connections cannot move between loops)."
+        ),
+    )
     db_ready_timeout_seconds: float = Field(
         default=2.0,
         ge=0.1,

@@ -20,12 +20,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
@@ -44,6 +45,7 @@ __all__ = [
     "EXIT_CONFIG",
     "EXIT_FAILURE",
     "EXIT_OK",
+    "MIGRATION_LOCK_KEY",
     "DatabaseUnavailableError",
     "PrestartConfigError",
     "SuperuserOutcome",
@@ -71,8 +73,8 @@ _MAX_DELAY_S: Final = 5.0
 _MAX_ATTEMPT_S: Final = 10.0
 
 # Held (per transaction) while migrating, so concurrent prestarts on PostgreSQL migrate one at a time.
-# Any fixed 64-bit number; this one is "contract-api prestart" squeezed into a bigint.
-_MIGRATION_LOCK_KEY: Final = 0x636F_6E74_7261_6374
+# Any fixed signed 64-bit number, shared by every prestart; this one spells "contract" in ASCII.
+MIGRATION_LOCK_KEY: Final = 0x636F_6E74_7261_6374
 
 # The contract's Password and Email schemas (openapi.yaml): a superuser outside them could never log in.
 _PASSWORD_MIN: Final = 8
@@ -102,7 +104,7 @@ class PrestartConfigError(Exception):
     """The settings are valid for the app but cannot be acted on by prestart."""
 
 
-class SuperuserOutcome(str, Enum):
+class SuperuserOutcome(StrEnum):
     SKIPPED = "skipped"  # FIRST_SUPERUSER_EMAIL is not set
     CREATED = "created"
     PROMOTED = "promoted"  # existed, was made an active superuser (password untouched)
@@ -185,11 +187,12 @@ async def migrate(url: str) -> str | None:
 
     def upgrade(connection: Connection) -> tuple[str | None, str | None]:
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-        return before, MigrationContext.configure(connection).get_current_revision()
+        # Upgrading to "head" fails unless there is exactly one head, and succeeded: we are there.
+        return before, ScriptDirectory.from_config(config).get_current_head()
 
     engine = create_engine(url)
     try:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +26,11 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
 
     # Imported only when needed. (pgserver/__init__ re-exports get_server without __all__, so
-    # strict mypy wants the defining module.)
-    from pgserver.postgres_server import get_server
+    # strict mypy wants the defining module.) Importing it resolves a runtime directory and warns
+    # when XDG_RUNTIME_DIR is unset (containers, CI); the fallback under /tmp is fine.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from pgserver.postgres_server import get_server
 
     # Listens on a Unix socket only; as root it runs postgres as the "pgserver" system user.
     server = get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")

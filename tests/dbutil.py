@@ -47,7 +47,8 @@ async def fresh_database(base_url: str, prefix: str) -> AsyncIterator[str]:
 
 
 def alembic_config() -> Config:
-    return Config(str(PROJECT_ROOT / "alembic.ini"))
+    # configure_logger=False: alembic.ini's logging setup must not replace pytest's.
+    return Config(str(PROJECT_ROOT / "alembic.ini"), attributes={"configure_logger": False})
 
 
 async def run_alembic(engine: AsyncEngine, operation: Callable[[Config], None]) -> None:

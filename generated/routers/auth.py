@@ -101,6 +101,7 @@ ISSUE_TOKEN = OperationContract(
             media_type="application/problem+json",
             required_headers=(),
             fixed_headers={},
+            defaults={"error": "invalid_request"},
         ),
         422: DeclaredResponse(
             status=422,

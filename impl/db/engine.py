@@ -7,6 +7,7 @@ from typing import Any, Final
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import Pool
 
 __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "create_session_factory"]
 
@@ -14,13 +15,18 @@ __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "create_session_factory"]
 SQLITE_BUSY_TIMEOUT_MS: Final = 15_000
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, poolclass: type[Pool] | None = None) -> AsyncEngine:
+    """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
+    (asyncpg connections belong to the loop that opened them, so they must not be pooled across)."""
+    options: dict[str, Any] = {"echo": echo}
+    if poolclass is not None:
+        options["poolclass"] = poolclass
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_async_engine(url, echo=echo)
+        engine = create_async_engine(url, **options)
         _configure_sqlite(engine)
         return engine
     # pre_ping: a server restart or idle-timeout must not surface as the next request's error.
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, **options)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Final
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from impl.db.types import Money, UTCDateTime, new_id, utcnow
 
@@ -21,6 +21,7 @@ __all__ = [
     "ItemRow",
     "RefreshTokenRow",
     "UserRow",
+    "normalize_email",
 ]
 
 # Deterministic constraint names, so migrations can address them (and SQLite batch mode can rebuild tables).
@@ -45,6 +46,11 @@ class Base(DeclarativeBase):
     }
 
 
+def normalize_email(email: str) -> str:
+    """The form uniqueness and lookups use: emails are case-insensitive in practice."""
+    return email.lower()
+
+
 class UserRow(Base):
     __tablename__ = "users"
 
@@ -61,6 +67,12 @@ class UserRow(Base):
     token_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @validates("email")
+    def _keep_email_normalized(self, _key: str, email: str) -> str:
+        # Whoever sets email (constructor, repository, service), the unique copy follows.
+        self.email_normalized = normalize_email(email)
+        return email
 
 
 class ItemRow(Base):

@@ -77,6 +77,21 @@ class Spec:
         return found
 
 
+def required_defaults(spec: Spec, schema: Any) -> dict[str, Any]:
+    """Defaults of required top-level members: the runtime fills them into generic refusals (e.g. a malformed
+    token request still carries its RFC 6749 `error`)."""
+    schema = spec.resolve(schema)
+    parts = [spec.resolve(p) for p in schema.get("allOf", [])] + [schema]
+    required = {name for part in parts for name in part.get("required", [])}
+    defaults: dict[str, Any] = {}
+    for part in parts:
+        for name, sub in (part.get("properties") or {}).items():
+            resolved = spec.resolve(sub)
+            if name in required and "default" in resolved:
+                defaults[name] = resolved["default"]
+    return defaults
+
+
 def _type_of(schema: dict[str, Any]) -> tuple[str, bool]:
     kind = schema.get("type")
     nullable = False
@@ -194,9 +209,10 @@ def responses(spec: Spec, op: dict[str, Any], op_name: str) -> list[dict[str, An
         content = response.get("content", {})
         if len(content) > 1:
             raise UnsupportedSpec(f"{op_name} {status}: one response media type is supported")
-        media_type, model = None, None
+        media_type, model, defaults = None, None, {}
         if content:
             media_type, media = next(iter(content.items()))
+            defaults = required_defaults(spec, media.get("schema"))
             name = spec.component_name(media.get("schema"))
             if name is None:
                 raise UnsupportedSpec(f"{op_name} {status}: response bodies must $ref a component schema")
@@ -220,6 +236,7 @@ def responses(spec: Spec, op: dict[str, Any], op_name: str) -> list[dict[str, An
                 "required_headers": required_headers,
                 "fixed_headers": fixed_headers,
                 "result_headers": result_headers,
+                "defaults": defaults,
             }
         )
     return out

@@ -17,10 +17,13 @@ import hypothesis
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from impl.app import create_app
+from impl.db.engine import create_engine
 from tests.dbutil import PROJECT_ROOT, create_database, drop_database, unique_database_name, upgrade_to_head
 from tests.settings import settings_for_tests
 
@@ -41,6 +44,21 @@ class AppProxy:
     """An ASGI app that forwards to the app the fixture built."""
 
     target: ASGIApp | None = None
+    database_url: str | None = None
+
+    def reset_database(self) -> None:
+        """Empty every table: each stateful scenario starts from the same state, so Hypothesis can replay it."""
+        assert self.database_url is not None
+
+        async def truncate() -> None:
+            engine = create_engine(self.database_url or "", poolclass=NullPool)
+            try:
+                async with engine.begin() as connection:
+                    await connection.execute(text("TRUNCATE refresh_tokens, items, articles, users CASCADE"))
+            finally:
+                await engine.dispose()
+
+        asyncio.run(truncate())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert self.target is not None, "the contract_app fixture has not built the app"
@@ -85,8 +103,6 @@ def contract_app(postgres_url: str) -> Iterator[None]:
 
     async def prepare() -> str:
         url = await create_database(postgres_url, name)
-        from impl.db.engine import create_engine
-
         engine = create_engine(url)
         try:
             await upgrade_to_head(engine)
@@ -95,7 +111,8 @@ def contract_app(postgres_url: str) -> Iterator[None]:
         return url
 
     url = asyncio.run(prepare())
-    proxy.target = create_app(settings_for_tests(url))
+    proxy.database_url = url
+    proxy.target = create_app(settings_for_tests(url, database_pooling=False))
     try:
         yield
     finally:
@@ -117,6 +134,10 @@ def test_operation_conforms(case: Any) -> None:
 
 
 class ContractStateMachine(schema.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        proxy.reset_database()
+        caller.token = None
+
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": caller.headers()}
 
@@ -130,7 +151,6 @@ def test_stateful_sequences_conform() -> None:
             max_examples=40,
             stateful_step_count=8,
             deadline=None,
-            derandomize=True,
             suppress_health_check=list(hypothesis.HealthCheck),
             database=None,
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +86,24 @@ async def test_migrated_sqlite_enforces_foreign_keys(sqlite_url: str) -> None:
             assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar_one() == 1
     finally:
         await engine.dispose()
+
+
+def test_command_line_path_migrates_the_configured_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a handed-over connection env.py opens its own engine: URL from sqlalchemy.url, else DATABASE_URL."""
+    from_option = tmp_path / "from_option.db"
+    from_environment = tmp_path / "from_environment.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{from_environment}")
+
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", f"sqlite+aiosqlite:///{from_option}")
+    command.upgrade(config, "head")
+    assert sqlite_tables(from_option) == APP_TABLES | {"alembic_version"}
+    assert not from_environment.exists()
+
+    command.upgrade(alembic_config(), "head")
+    assert sqlite_tables(from_environment) == APP_TABLES | {"alembic_version"}
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

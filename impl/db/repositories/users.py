@@ -10,15 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.repositories._sql import contains_insensitive, keyset_after
 from impl.db.repositories.errors import EmailTakenError
-from impl.db.tables import UserRow
+from impl.db.tables import UserRow, normalize_email
 from impl.pagination import UserKey
 
 __all__ = ["UserRepository", "normalize_email", "user_key"]
-
-
-def normalize_email(email: str) -> str:
-    """The form uniqueness and lookups use: emails are case-insensitive in practice."""
-    return email.lower()
 
 
 def user_key(row: UserRow) -> UserKey:
@@ -38,8 +33,7 @@ class UserRepository:
         return (await self._session.scalars(statement)).one_or_none()
 
     async def add(self, row: UserRow) -> UserRow:
-        """Insert ``row`` (email_normalized is derived here); raises EmailTakenError on a duplicate."""
-        row.email_normalized = normalize_email(row.email)
+        """Insert ``row``; raises EmailTakenError if another account has its email in any case."""
         try:
             # The SAVEPOINT keeps the caller's transaction usable after the unique violation. The
             # unique constraint, not a prior SELECT, decides: two concurrent registrations both
@@ -57,8 +51,7 @@ class UserRepository:
         """Change the email; raises EmailTakenError (leaving ``row`` as stored) if another account has it."""
         try:
             async with self._session.begin_nested():
-                row.email = email
-                row.email_normalized = normalize_email(email)
+                row.email = email  # also sets email_normalized (see UserRow)
                 await self._session.flush()
         except IntegrityError as exc:
             # The savepoint rollback expired the row; reload it now rather than lazily (not possible in async).

@@ -1,0 +1,1 @@
+"""The API suite: HTTP-level tests of the contract, on PostgreSQL and SQLite."""

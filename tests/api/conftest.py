@@ -1,0 +1,417 @@
+"""Fixtures and helpers of the API suite.
+
+Every test that uses ``client`` runs twice, on PostgreSQL and on SQLite: ``database_url`` is a session-scoped
+fixture parametrized by backend that creates one fresh database per backend and migrates it with the real
+Alembic migrations. ``app`` is built once per backend through the composition root; ``client`` is an in-process
+httpx client (every response validated against openapi.yaml by tests/contract_client.py) and empties every table
+before the test, so tests are independent.
+
+``live_server`` runs the real thing: a uvicorn process on a free port against its own migrated PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import ColumnElement
+
+from impl.app import create_app
+from impl.db.engine import create_engine
+from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
+from impl.settings import Settings
+from tests.contract_client import ContractValidator, contract_client
+from tests.dbutil import PROJECT_ROOT, create_database, drop_database, unique_database_name, upgrade_to_head
+
+# At least 32 characters, like production requires; only ever used by tests.
+TEST_SECRET_KEY = "api-suite-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+DEFAULT_PASSWORD = "correct horse battery staple"
+BACKENDS = ["postgresql", "sqlite"]
+# A bounded wait for the live server (it usually answers in about a second).
+LIVE_SERVER_START_TIMEOUT_SECONDS = 60.0
+
+
+def app_settings(database_url: str, **overrides: Any) -> Settings:
+    """The settings every in-process app of the suite uses (cheap Argon2, a test secret, no .env file)."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "environment": "test",
+        "secret_key": TEST_SECRET_KEY,
+        "argon2_time_cost": 1,
+        "argon2_memory_cost_kib": 8,
+        "argon2_parallelism": 1,
+        "log_level": "WARNING",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Database
+
+
+class Database:
+    """Direct SQLAlchemy access to the database the app under test uses (for set-up and for checking effects)."""
+
+    def __init__(self, url: str, backend: str) -> None:
+        self.url = url
+        self.backend = backend
+        self.engine: AsyncEngine = create_engine(url)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    async def clear(self) -> None:
+        async with self.engine.begin() as connection:
+            for table in (RefreshTokenRow, ArticleRow, ItemRow, UserRow):
+                await connection.execute(delete(table))
+
+    async def user_row(self, email: str) -> dict[str, Any]:
+        async with self.engine.connect() as connection:
+            result = await connection.execute(
+                select(UserRow.__table__).where(UserRow.email_normalized == email.lower())
+            )
+            row = result.mappings().one()
+            return dict(row)
+
+    async def update_user(self, email: str, **values: Any) -> None:
+        async with self.engine.begin() as connection:
+            result = await connection.execute(
+                update(UserRow).where(UserRow.email_normalized == email.lower()).values(**values)
+            )
+            assert result.rowcount == 1, f"no account {email}"
+
+    async def count(self, table: type[Base], *conditions: ColumnElement[bool]) -> int:
+        async with self.engine.connect() as connection:
+            statement = select(func.count()).select_from(table).where(*conditions)
+            return int((await connection.execute(statement)).scalar_one())
+
+
+async def make_superuser(db: Database, email: str) -> None:
+    """Flip is_superuser in the database: the API has no way to create the first superuser."""
+    await db.update_user(email, is_superuser=True)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A fresh database per backend, migrated to head with the project's Alembic migrations."""
+    if request.param == "sqlite":
+        directory, in_memory = _sqlite_directory(tmp_path_factory)
+        try:
+            url = f"sqlite+aiosqlite:///{directory / 'api.db'}"
+            await _migrate(url)
+            yield url
+        finally:
+            if in_memory:
+                shutil.rmtree(directory, ignore_errors=True)
+        return
+    postgres_url: str = request.getfixturevalue("postgres_url")
+    name = unique_database_name("api")
+    url = await create_database(postgres_url, name)
+    try:
+        await _tune_for_tests(postgres_url, name)
+        await _migrate(url)
+        yield url
+    finally:
+        await drop_database(postgres_url, name)
+
+
+def _sqlite_directory(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
+    """Memory-backed (True) when the machine has /dev/shm: every commit fsyncs, which a throw-away file need not
+    pay for. Removed by the caller then; pytest's tmp_path otherwise."""
+    shm = Path("/dev/shm")  # noqa: S108  # a private directory is made inside it
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="api-sqlite-", dir=shm)), True
+    return tmp_path_factory.mktemp("api-sqlite"), False
+
+
+async def _tune_for_tests(postgres_url: str, name: str) -> None:
+    """A throw-away database need not wait for each commit to reach the disk (crash safety is all it changes)."""
+    engine = create_async_engine(postgres_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    finally:
+        await engine.dispose()
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture(scope="session")
+async def db(database_url: str, backend: str) -> AsyncIterator[Database]:
+    database = Database(database_url, backend)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str) -> AsyncIterator[FastAPI]:
+    application = create_app(app_settings(database_url))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def validator() -> ContractValidator:
+    return ContractValidator()
+
+
+@pytest.fixture
+async def client(app: FastAPI, db: Database, validator: ContractValidator) -> AsyncIterator[httpx.AsyncClient]:
+    """The in-process client on an empty database; every response is checked against the contract."""
+    await db.clear()
+    transport = httpx.ASGITransport(app=app)
+    async with contract_client(transport=transport, validator=validator) as http:
+        yield http
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Accounts
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    email: str
+    password: str
+    access_token: str
+    refresh_token: str
+    full_name: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return auth_headers(self.access_token)
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def auth_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def register(
+    client: httpx.AsyncClient,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    full_name: str | None = "Test User",
+) -> dict[str, Any]:
+    """Register an account (full_name None leaves it out); returns the created user."""
+    payload: dict[str, Any] = {"email": email or unique_email(), "password": password}
+    if full_name is not None:
+        payload["full_name"] = full_name
+    response = await client.post("/v1/auth/register", json=payload)
+    assert response.status_code == 201, response.text
+    user: dict[str, Any] = response.json()
+    return user
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str = DEFAULT_PASSWORD) -> dict[str, Any]:
+    """The password grant (form-encoded); returns the token response."""
+    response = await client.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+async def new_account(
+    client: httpx.AsyncClient,
+    *,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    full_name: str | None = "Test User",
+) -> Account:
+    """Register and log in."""
+    user = await register(client, email=email, password=password, full_name=full_name)
+    tokens = await login(client, user["email"], password)
+    return Account(
+        id=user["id"],
+        email=user["email"],
+        password=password,
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        full_name=user["full_name"],
+    )
+
+
+async def new_superuser(client: httpx.AsyncClient, db: Database, *, full_name: str | None = "Admin") -> Account:
+    account = await new_account(client, email=unique_email("admin"), full_name=full_name)
+    await make_superuser(db, account.email)
+    return account
+
+
+@pytest.fixture
+async def user(client: httpx.AsyncClient) -> Account:
+    return await new_account(client, email=unique_email("owner"), full_name="Owner")
+
+
+@pytest.fixture
+async def other_user(client: httpx.AsyncClient) -> Account:
+    return await new_account(client, email=unique_email("other"), full_name="Other")
+
+
+@pytest.fixture
+async def superuser(client: httpx.AsyncClient, db: Database) -> Account:
+    return await new_superuser(client, db)
+
+
+async def create_item(client: httpx.AsyncClient, account: Account, **fields: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"name": "Lamp", "price": "19.99", **fields}
+    response = await client.post("/v1/items", json=payload, headers=account.headers)
+    assert response.status_code == 201, response.text
+    item: dict[str, Any] = response.json()
+    return item
+
+
+async def create_article(client: httpx.AsyncClient, account: Account, **fields: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"title": "On the Analytical Engine", "body": "Weaving algebraic patterns.", **fields}
+    response = await client.post("/v1/articles", json=payload, headers=account.headers)
+    assert response.status_code == 201, response.text
+    article: dict[str, Any] = response.json()
+    return article
+
+
+def problem(response: httpx.Response) -> dict[str, Any]:
+    """The problem document of an error response (the contract layer has checked its shape)."""
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def error_fields(response: httpx.Response) -> set[tuple[str, str]]:
+    """(in, field) of every entry of a 422's errors[]."""
+    assert response.status_code == 422, f"{response.status_code}: {response.text}"
+    return {(error["in"], error["field"]) for error in problem(response)["errors"]}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A real server process
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    database_url: str
+    log_path: Path
+
+    def client(self) -> httpx.AsyncClient:
+        return contract_client(base_url=self.base_url, timeout=10.0)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def live_server_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, IO[bytes]]]:
+    path = tmp_path_factory.mktemp("live-server") / "uvicorn.log"
+    with path.open("wb") as log:
+        yield path, log
+
+
+@pytest.fixture(scope="module")
+async def live_server(postgres_url: str, live_server_log: tuple[Path, IO[bytes]]) -> AsyncIterator[LiveServer]:
+    """``python -m uvicorn --factory impl.app:create_app`` on a free port, on a fresh migrated PostgreSQL database."""
+    log_path, log = live_server_log
+    name = unique_database_name("live")
+    database_url = await create_database(postgres_url, name)
+    try:
+        await _migrate(database_url)
+        port = _free_port()
+        environment = {
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "DATABASE_URL": database_url,
+            "ENVIRONMENT": "test",
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_COST_KIB": "8",
+            "ARGON2_PARALLELISM": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        for name_to_clear in ("FIRST_SUPERUSER_EMAIL", "FIRST_SUPERUSER_PASSWORD", "SPEC_PATH"):
+            environment.pop(name_to_clear, None)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "impl.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            cwd=str(PROJECT_ROOT),
+            env=environment,
+            stdout=log,
+            stderr=log,
+        )
+        server = LiveServer(base_url=f"http://127.0.0.1:{port}", database_url=database_url, log_path=log_path)
+        try:
+            await _wait_until_ready(process, server)
+            yield server
+        finally:
+            if process.returncode is None:
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), timeout=15)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+    finally:
+        await drop_database(postgres_url, name)
+
+
+async def _wait_until_ready(process: asyncio.subprocess.Process, server: LiveServer) -> None:
+    """Poll /health/ready until it answers 200; fail at once if the process exits, and after a bounded time."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + LIVE_SERVER_START_TIMEOUT_SECONDS
+    async with server.client() as http:
+        while True:
+            with suppress(httpx.TransportError):
+                response = await http.get("/health/ready")
+                if response.status_code == 200:
+                    return
+            if loop.time() > deadline:
+                raise AssertionError(f"the live server was not ready in time; its log:\n{server.log()}")
+            # Waiting for the process to exit paces the loop and notices a crash at once.
+            with suppress(TimeoutError):
+                code = await asyncio.wait_for(process.wait(), timeout=0.1)
+                raise AssertionError(f"the live server exited with {code}; its log:\n{server.log()}")
