@@ -74,7 +74,7 @@ def run(cmd: list[str]) -> None:
         raise SystemExit(result.returncode)
 
 
-def generate_into(out: Path, work: Path) -> None:
+def generate_into(out: Path, work: Path, spec: Path = SPEC) -> None:
     fcg_out = work / "fcg"
     run(
         [
@@ -84,7 +84,7 @@ def generate_into(out: Path, work: Path) -> None:
             "--python=3.11",
             f"--from={FCG}",
             "fastapi-codegen",
-            f"--input={SPEC}",
+            f"--input={spec}",
             f"--output={fcg_out}",
             f"--template-dir={TEMPLATES}",
             f"--custom-visitor={VISITOR}",
@@ -93,7 +93,7 @@ def generate_into(out: Path, work: Path) -> None:
         ]
     )
     dcg_out = work / "models.py"
-    run([PYTHON, "-m", "datamodel_code_generator", f"--input={SPEC}", f"--output={dcg_out}", *DCG_OPTIONS])
+    run([PYTHON, "-m", "datamodel_code_generator", f"--input={spec}", f"--output={dcg_out}", *DCG_OPTIONS])
 
     (out / "routers").mkdir(parents=True)
     fcg_header = header(FCG + " + scripts/codegen")
@@ -144,13 +144,16 @@ def diff(expected: Path, actual: Path) -> list[str]:
     return problems
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if generated/ differs from a fresh generation")
-    args = parser.parse_args()
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to generate from (default: openapi.yaml)")
+    args = parser.parse_args(argv)
+    if not args.check and args.spec.resolve() != SPEC:
+        parser.error("--spec is for --check only: generated/ always comes from openapi.yaml")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "generated"
-        generate_into(out, Path(tmp))
+        generate_into(out, Path(tmp), args.spec.resolve())
         if args.check:
             problems = diff(out, TARGET)
             if problems:
