@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         le=64,
         description="Argon2id lanes (threads) per password hash.",
     )
+    password_hash_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="How many password hashes may run at once per process (each holds ARGON2_MEMORY_COST_KIB).",
+    )
     first_superuser_email: str | None = Field(
         default=None,
         description="Email of a superuser created at startup if missing; set with the password.",

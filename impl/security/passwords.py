@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio.to_thread
 from passlib.context import CryptContext
@@ -25,6 +26,9 @@ _BCRYPT_MAX_BYTES = 72
 _DUMMY_PASSWORD = "dummy-password-for-constant-time-login"
 
 
+_T = TypeVar("_T")
+
+
 class PasswordHasher:
     """Hashes and verifies passwords off the event loop.
 
@@ -33,7 +37,9 @@ class PasswordHasher:
     verifies, and `verify` then returns a replacement hash to store.
     """
 
-    def __init__(self, time_cost: int = 3, memory_cost_kib: int = 65_536, parallelism: int = 4) -> None:
+    def __init__(
+        self, time_cost: int = 3, memory_cost_kib: int = 65_536, parallelism: int = 4, max_concurrent: int = 4
+    ) -> None:
         self.time_cost = time_cost
         self.memory_cost_kib = memory_cost_kib
         self.parallelism = parallelism
@@ -49,6 +55,9 @@ class PasswordHasher:
         # import or startup) does not pay for a full Argon2 hash.
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
+        # Each Argon2 run holds memory_cost_kib of RAM: bound how many run at once (waiting threads hold none).
+        # A thread semaphore, not an anyio limiter: those belong to one event loop.
+        self._slots = threading.BoundedSemaphore(max_concurrent)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PasswordHasher:
@@ -56,6 +65,7 @@ class PasswordHasher:
             time_cost=settings.argon2_time_cost,
             memory_cost_kib=settings.argon2_memory_cost_kib,
             parallelism=settings.argon2_parallelism,
+            max_concurrent=settings.password_hash_concurrency,
         )
 
     async def hash(self, password: str) -> str:
@@ -64,7 +74,7 @@ class PasswordHasher:
         Raises ValueError for a password passlib refuses (over 4096 bytes); the API caps
         passwords far below that.
         """
-        return await anyio.to_thread.run_sync(self._hash_sync, password)
+        return await anyio.to_thread.run_sync(self._bounded, self._hash_sync, password)
 
     async def verify(self, password: str, hashed: str) -> tuple[bool, str | None]:
         """Check `password` against a stored hash.
@@ -73,7 +83,7 @@ class PasswordHasher:
         hash is bcrypt or Argon2 with outdated parameters, and should replace it.
         A malformed or unrecognised stored hash gives (False, None), never an exception.
         """
-        return await anyio.to_thread.run_sync(self._verify_sync, password, hashed)
+        return await anyio.to_thread.run_sync(self._bounded, self._verify_sync, password, hashed)
 
     async def verify_dummy(self, password: str) -> None:
         """Spend the same work as `verify` against a real Argon2 hash, and discard it.
@@ -81,9 +91,13 @@ class PasswordHasher:
         Call this when the account does not exist, so that an unknown email and a wrong
         password take the same time and cannot be told apart.
         """
-        await anyio.to_thread.run_sync(self._verify_dummy_sync, password)
+        await anyio.to_thread.run_sync(self._bounded, self._verify_dummy_sync, password)
 
     # --- synchronous parts, only ever run in worker threads -------------------------
+
+    def _bounded(self, work: Callable[..., _T], *args: str) -> _T:
+        with self._slots:
+            return work(*args)
 
     def _hash_sync(self, password: str) -> str:
         result: str = self._context.hash(password)
