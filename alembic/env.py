@@ -15,10 +15,10 @@ import os
 from logging.config import fileConfig
 from typing import Any, Literal
 
+from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-from alembic import context
 from impl.db.engine import create_engine
 from impl.db.tables import Base
 from impl.db.types import Money, UTCDateTime

@@ -90,6 +90,8 @@ def create_app(
     _check_implementation("users", users, UsersApi)
     # The hand-written spec is served as it is; FastAPI's own schema and docs would be a second, drifting copy.
     fastapi_options.update(openapi_url=None, docs_url=None, redoc_url=None)
+    # Only the spec's paths exist: no 307 from `/v1/items/` to `/v1/items`.
+    fastapi_options.setdefault("redirect_slashes", False)
     app = FastAPI(title="Contract API", **fastapi_options)
     install_problem_handlers(app)
     app.include_router(build_articles_router(articles, security, request_scope))

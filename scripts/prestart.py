@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -31,7 +32,6 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
-from alembic import command
 from impl.db.engine import create_engine, create_session_factory
 from impl.db.repositories.errors import EmailTakenError
 from impl.db.repositories.users import UserRepository, normalize_email

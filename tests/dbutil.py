@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
-
-from alembic import command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

@@ -8,9 +8,9 @@ Create Date: 2026-11-22 22:00:00+00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from alembic import op
 
 import impl.db.types
-from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0001"

@@ -42,6 +42,7 @@ from tests.dbutil import PROJECT_ROOT, create_database, drop_database, unique_da
 # At least 32 characters, like production requires; only ever used by tests.
 TEST_SECRET_KEY = "api-suite-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEFAULT_PASSWORD = "correct horse battery staple"
+ACCESS_TOKEN_TTL_SECONDS = 900
 BACKENDS = ["postgresql", "sqlite"]
 # A bounded wait for the live server (it usually answers in about a second).
 LIVE_SERVER_START_TIMEOUT_SECONDS = 60.0
@@ -56,6 +57,7 @@ def app_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_time_cost": 1,
         "argon2_memory_cost_kib": 8,
         "argon2_parallelism": 1,
+        "access_token_ttl_seconds": ACCESS_TOKEN_TTL_SECONDS,
         "log_level": "WARNING",
         **overrides,
     }
@@ -69,9 +71,8 @@ def app_settings(database_url: str, **overrides: Any) -> Settings:
 class Database:
     """Direct SQLAlchemy access to the database the app under test uses (for set-up and for checking effects)."""
 
-    def __init__(self, url: str, backend: str) -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.backend = backend
         self.engine: AsyncEngine = create_engine(url)
 
     async def dispose(self) -> None:
@@ -103,9 +104,17 @@ class Database:
             return int((await connection.execute(statement)).scalar_one())
 
 
-async def make_superuser(db: Database, email: str) -> None:
-    """Flip is_superuser in the database: the API has no way to create the first superuser."""
-    await db.update_user(email, is_superuser=True)
+async def make_superuser(db: Database | str, email: str) -> None:
+    """Flip is_superuser in the database (a Database or a database URL): the API has no way to create the first
+    superuser."""
+    if isinstance(db, Database):
+        await db.update_user(email, is_superuser=True)
+        return
+    database = Database(db)
+    try:
+        await database.update_user(email, is_superuser=True)
+    finally:
+        await database.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -160,13 +169,8 @@ async def _migrate(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def backend(database_url: str) -> str:
-    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
-
-
-@pytest.fixture(scope="session")
-async def db(database_url: str, backend: str) -> AsyncIterator[Database]:
-    database = Database(database_url, backend)
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
     yield database
     await database.dispose()
 

@@ -9,6 +9,7 @@ import bcrypt
 import httpx
 
 from tests.api.conftest import (
+    ACCESS_TOKEN_TTL_SECONDS,
     DEFAULT_PASSWORD,
     Account,
     Database,
@@ -99,7 +100,7 @@ async def test_password_grant_issues_tokens_that_must_not_be_cached(client: http
     tokens = response.json()
     assert set(tokens) == {"access_token", "token_type", "expires_in", "refresh_token"}
     assert tokens["token_type"] == "bearer"
-    assert tokens["expires_in"] == 900
+    assert tokens["expires_in"] == ACCESS_TOKEN_TTL_SECONDS
     assert tokens["access_token"].count(".") == 2  # a JWT
     assert tokens["refresh_token"]
     me = await client.get("/v1/users/me", headers=auth_headers(tokens["access_token"]))

@@ -35,7 +35,7 @@ from tests.contract_client import is_uri_reference, operations, spec_document
 FORM = "application/x-www-form-urlencoded"
 EXTRA_PROPERTY = "unexpected_property"
 # Tried in order when a value must break a pattern: the first that does (and keeps the length allowed) is used.
-PATTERN_BREAKERS = ["not valid!", "!", "-1", "a\x00b", "\x00"]
+PATTERN_BREAKERS = ["not valid!", "!", "-1", "a\x01b", "a\x00b", "\x00"]
 CONSTRAINT_KEYWORDS = ("minimum", "maximum", "minLength", "maxLength", "pattern", "enum", "format")
 
 

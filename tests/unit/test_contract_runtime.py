@@ -1,0 +1,280 @@
+"""The generated layer lets only what the spec declares leave the server.
+
+A stub `ItemsApi` is mounted through the generated `build_router`, so these tests exercise exactly the code the
+real service runs, with implementations that misbehave on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+
+from generated import models
+from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, build_router
+from generated.runtime import ProblemError, install_problem_handlers
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+OWNER = uuid4()
+
+
+def an_item(**changes: Any) -> models.Item:
+    fields: dict[str, Any] = {
+        "id": uuid4(),
+        "owner_id": OWNER,
+        "name": "Lamp",
+        "description": None,
+        "price": "19.99",
+        "status": models.ItemStatus.draft,
+        "tags": [],
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    return models.Item(**{**fields, **changes})
+
+
+class Authenticator:
+    async def required(self, request: Request) -> str:
+        if request.headers.get("authorization") != "Bearer good":
+            raise ProblemError(401, "no", headers={"WWW-Authenticate": "Bearer"})
+        return "alice"
+
+    async def optional(self, request: Request) -> str | None:
+        return None
+
+
+class StubItems(ItemsApi[str]):
+    """Each operation does what `behaviour` says, so one test can make it break the contract."""
+
+    def __init__(self) -> None:
+        self.behaviour: Callable[[], Awaitable[Any]] = self._default
+        self.calls: list[dict[str, Any]] = []
+
+    async def _default(self) -> Any:
+        return an_item()
+
+    async def list_items(
+        self,
+        *,
+        cursor: str | None,
+        limit: int,
+        max_price: str | None,
+        min_price: str | None,
+        q: str | None,
+        sort: ListItemsSort,
+        status: models.ItemStatus | None,
+        principal: str,
+    ) -> models.ItemPage:
+        self.calls.append({"limit": limit, "sort": sort, "principal": principal})
+        result: models.ItemPage = await self.behaviour()
+        return result
+
+    async def create_item(self, *, body: models.ItemCreate, principal: str) -> CreateItem201Response:
+        result: CreateItem201Response = await self.behaviour()
+        return result
+
+    async def get_item(self, *, item_id: UUID, principal: str) -> models.Item:
+        result: models.Item = await self.behaviour()
+        return result
+
+    async def update_item(self, *, item_id: UUID, body: models.ItemUpdate, principal: str) -> models.Item:
+        result: models.Item = await self.behaviour()
+        return result
+
+    async def delete_item(self, *, item_id: UUID, principal: str) -> None:
+        await self.behaviour()
+
+
+class Scope:
+    def __init__(self) -> None:
+        self.outcomes: list[str] = []
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.outcomes.append("rolled back")
+            raise
+        self.outcomes.append("committed")
+
+
+@pytest.fixture
+def stub() -> StubItems:
+    return StubItems()
+
+
+@pytest.fixture
+def scope() -> Scope:
+    return Scope()
+
+
+@pytest.fixture
+async def client(stub: StubItems, scope: Scope) -> AsyncIterator[httpx.AsyncClient]:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    install_problem_handlers(app)
+    app.include_router(build_router(stub, Authenticator(), scope))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers={"Authorization": "Bearer good"}
+    ) as c:
+        yield c
+
+
+def assert_internal_error(response: httpx.Response) -> None:
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "An unexpected error occurred."
+
+
+async def test_a_declared_success_is_rendered_with_its_status(client: httpx.AsyncClient, scope: Scope) -> None:
+    response = await client.get(f"/v1/items/{uuid4()}")
+    assert response.status_code == 200
+    assert response.json()["price"] == "19.99"
+    assert scope.outcomes == ["committed"]
+
+
+async def test_parameters_reach_the_implementation_typed_and_defaulted(
+    client: httpx.AsyncClient, stub: StubItems
+) -> None:
+    async def page() -> models.ItemPage:
+        return models.ItemPage(items=[], next_cursor=None)
+
+    stub.behaviour = page
+    response = await client.get("/v1/items")
+    assert response.status_code == 200
+    assert stub.calls == [{"limit": 20, "sort": "-created_at", "principal": "alice"}]
+
+
+async def test_an_undeclared_problem_status_becomes_a_500(client: httpx.AsyncClient, stub: StubItems) -> None:
+    async def teapot() -> Any:
+        raise ProblemError(418, "short and stout")
+
+    stub.behaviour = teapot
+    response = await client.get(f"/v1/items/{uuid4()}")
+    assert_internal_error(response)
+    assert "stout" not in response.text
+
+
+async def test_a_declared_problem_passes(client: httpx.AsyncClient, stub: StubItems, scope: Scope) -> None:
+    async def missing() -> Any:
+        raise ProblemError(404, "There is no item with this id.")
+
+    stub.behaviour = missing
+    response = await client.get(f"/v1/items/{uuid4()}")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "There is no item with this id."
+    assert scope.outcomes == ["rolled back"]
+
+
+async def test_a_required_header_missing_from_a_declared_problem_becomes_a_500(
+    client: httpx.AsyncClient, stub: StubItems
+) -> None:
+    async def unauthorized_without_challenge() -> Any:
+        raise ProblemError(401, "no token")  # 401 must carry WWW-Authenticate
+
+    stub.behaviour = unauthorized_without_challenge
+    assert_internal_error(await client.get(f"/v1/items/{uuid4()}"))
+
+
+async def test_a_created_result_without_location_is_refused(client: httpx.AsyncClient, stub: StubItems) -> None:
+    async def no_location() -> CreateItem201Response:
+        return CreateItem201Response(body=an_item(), location="/v1/items/x")
+
+    stub.behaviour = no_location
+    created = await client.post("/v1/items", json={"name": "Lamp", "price": "19.99"})
+    assert created.status_code == 201
+    assert created.headers["location"] == "/v1/items/x"
+
+    async def empty_location() -> Any:
+        return type("Result", (), {"status": 201, "body": an_item(), "headers": lambda self: {}})()
+
+    stub.behaviour = empty_location
+    assert_internal_error(await client.post("/v1/items", json={"name": "Lamp", "price": "19.99"}))
+
+
+async def test_a_body_of_the_wrong_type_becomes_a_500(client: httpx.AsyncClient, stub: StubItems) -> None:
+    async def wrong_model() -> Any:
+        return models.HealthStatus(status="ok")
+
+    stub.behaviour = wrong_model
+    assert_internal_error(await client.get(f"/v1/items/{uuid4()}"))
+
+
+async def test_a_body_breaking_its_schema_after_construction_becomes_a_500(
+    client: httpx.AsyncClient, stub: StubItems
+) -> None:
+    async def mutated() -> models.Item:
+        item = an_item()
+        item.name = "x" * 500  # models do not validate assignment: the runtime re-validates before sending
+        return item
+
+    stub.behaviour = mutated
+    assert_internal_error(await client.get(f"/v1/items/{uuid4()}"))
+
+
+async def test_a_204_never_carries_a_body(client: httpx.AsyncClient, stub: StubItems) -> None:
+    async def chatty_delete() -> Any:
+        return an_item()  # mypy rejects this in a real implementation; the router sends no body regardless
+
+    stub.behaviour = chatty_delete
+    response = await client.delete(f"/v1/items/{uuid4()}")
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+async def test_an_unexpected_exception_reveals_nothing(
+    client: httpx.AsyncClient, stub: StubItems, scope: Scope
+) -> None:
+    async def crash() -> Any:
+        raise RuntimeError("password=hunter2 at db-primary.internal")
+
+    stub.behaviour = crash
+    response = await client.get(f"/v1/items/{uuid4()}")
+    assert_internal_error(response)
+    assert "hunter2" not in response.text
+    assert "db-primary" not in response.text
+    assert scope.outcomes == ["rolled back"]
+
+
+async def test_wrong_method_lists_every_allowed_method(client: httpx.AsyncClient) -> None:
+    response = await client.put("/v1/items")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["content-type"] == "application/problem+json"
+    response = await client.post(f"/v1/items/{uuid4()}")
+    assert response.headers["allow"] == "GET, PATCH, DELETE"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=yes", "limit"), ("limit=1.0", "limit"), ("limit=101", "limit"), ("sort=price,name", "sort")],
+)
+async def test_parameter_text_is_parsed_strictly(client: httpx.AsyncClient, query: str, field: str) -> None:
+    response = await client.get(f"/v1/items?{query}")
+    assert response.status_code == 422
+    assert [(e["in"], e["field"]) for e in response.json()["errors"]] == [("query", field)]
+
+
+async def test_a_uuid_must_be_in_canonical_form(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"/v1/items/{uuid4().hex}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "item_id"
+
+
+async def test_instance_is_a_percent_encoded_uri_reference(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/items/%F0%9F%92%A5 x")
+    assert response.status_code == 422
+    assert response.json()["instance"] == "/v1/items/%F0%9F%92%A5%20x"
+
+
+async def test_a_trailing_slash_is_not_redirected(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/items/")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
