@@ -1,7 +1,8 @@
 # Contract API: `make run` serves on SQLite, `make test` runs every gate. `make help` lists the targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# Recursive (=): looked up at each use, so a uv that `make uv` just installed is found.
+UV = $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PYTHONPATH := $(CURDIR)
 export UV
 SRC := impl scripts tests alembic

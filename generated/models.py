@@ -141,7 +141,7 @@ class TokenResponse(BaseModel):
             max_length=2048,
         ),
     ]
-    token_type: Literal["bearer"]
+    token_type: Annotated[Literal["bearer"], Field(max_length=6)]
     expires_in: Annotated[
         int,
         Field(description="Seconds until the access token expires.", ge=1, le=86400),
@@ -411,7 +411,7 @@ class ArticlePage(BaseModel):
 
 
 class HealthStatus(BaseModel):
-    status: Literal["ok"]
+    status: Annotated[Literal["ok"], Field(max_length=2)]
 
 
 class FieldError(BaseModel):
