@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export UV
 SRC := impl scripts tests alembic
 
-.PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast clean
+.PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test: lint typecheck check-generated lint-spec ## every gate, then the whole tes
 
 test-fast: install ## the test suite only
 	$(UV) run --frozen pytest -x -q
+
+bench: install ## benchmarks (timing claims live here, never in tests): unknown email vs wrong password
+	$(UV) run --frozen python -m scripts.bench_login_timing
 
 clean: ## remove caches and the local SQLite file
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis app.db
