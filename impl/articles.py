@@ -6,11 +6,11 @@ from pydantic import MISSING
 
 from generated import models
 from generated.routers.articles import ArticlesApi, CreateArticle201Response
-from impl.db.repositories.articles import ArticleRepository
+from impl.db.repositories.articles import ArticleRepository, article_key
 from impl.db.repositories.users import UserRepository
 from impl.db.tables import ArticleRow, UserRow
 from impl.db.types import new_id, utcnow
-from impl.pagination import ArticleKey, decode_article_key, encode_article_key
+from impl.pagination import decode_article_key, encode_article_key, split_page
 from impl.principal import CurrentUser
 from impl.problems import Forbidden, NotFound
 from impl.unit_of_work import current_session
@@ -49,10 +49,7 @@ class Articles(ArticlesApi[CurrentUser]):
             author_id=author_id,
             q=q,
         )
-        page = rows[:limit]
-        next_cursor = None
-        if len(rows) > limit and page[-1].published_at is not None:
-            next_cursor = encode_article_key(ArticleKey(timestamp=page[-1].published_at, id=page[-1].id))
+        page, next_cursor = split_page(rows, limit, lambda row: encode_article_key(article_key(row)))
         return models.ArticlePage(items=[article_model(r, r.author) for r in page], next_cursor=next_cursor)
 
     async def create_article(self, *, body: models.ArticleCreate, principal: CurrentUser) -> CreateArticle201Response:

@@ -7,10 +7,10 @@ from pydantic import MISSING
 
 from generated import models
 from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort
-from impl.db.repositories.items import ItemRepository
+from impl.db.repositories.items import ItemRepository, item_key
 from impl.db.tables import ItemRow
 from impl.db.types import new_id, utcnow
-from impl.pagination import ItemKey, decode_item_key, encode_item_key
+from impl.pagination import decode_item_key, encode_item_key, split_page
 from impl.principal import CurrentUser
 from impl.problems import NotFound
 from impl.unit_of_work import current_session
@@ -55,13 +55,7 @@ class Items(ItemsApi[CurrentUser]):
             min_price=Decimal(min_price) if min_price else None,
             max_price=Decimal(max_price) if max_price else None,
         )
-        page = rows[:limit]
-        next_cursor = None
-        if len(rows) > limit:
-            last = page[-1]
-            next_cursor = encode_item_key(
-                ItemKey(created_at=last.created_at, price=last.price, id=last.id, name=last.name)
-            )
+        page, next_cursor = split_page(rows, limit, lambda row: encode_item_key(item_key(row)))
         return models.ItemPage(items=[item_model(r) for r in page], next_cursor=next_cursor)
 
     async def create_item(self, *, body: models.ItemCreate, principal: CurrentUser) -> CreateItem201Response:

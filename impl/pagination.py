@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
 __all__ = [
     "ARTICLE_CURSOR_PATTERN",
@@ -32,6 +33,7 @@ __all__ = [
     "encode_article_key",
     "encode_item_key",
     "encode_user_key",
+    "split_page",
 ]
 
 USER_CURSOR_PATTERN: Final = r"^[0-9]{1,16}\.[0-9a-f]{32}$"
@@ -140,3 +142,12 @@ def _encode_micros(moment: datetime) -> int:
 
 def _decode_micros(digits: str) -> datetime:
     return _EPOCH + timedelta(microseconds=int(digits))
+
+
+_Row = TypeVar("_Row")
+
+
+def split_page(rows: Sequence[_Row], limit: int, cursor_of: Callable[[_Row], str]) -> tuple[list[_Row], str | None]:
+    """Repositories return up to limit + 1 rows; the extra row only says that there is a next page."""
+    page = list(rows[:limit])
+    return page, cursor_of(page[-1]) if len(rows) > limit else None

@@ -8,10 +8,10 @@ from generated import models
 from generated.routers.users import UsersApi
 from impl.db.repositories import EmailTakenError
 from impl.db.repositories.refresh_tokens import RefreshTokenRepository
-from impl.db.repositories.users import UserRepository
+from impl.db.repositories.users import UserRepository, user_key
 from impl.db.tables import UserRow
 from impl.db.types import utcnow
-from impl.pagination import UserKey, decode_user_key, encode_user_key
+from impl.pagination import decode_user_key, encode_user_key, split_page
 from impl.principal import CurrentUser
 from impl.problems import Conflict, Forbidden, NotFound
 from impl.security.passwords import PasswordHasher
@@ -98,10 +98,7 @@ class Users(UsersApi[CurrentUser]):
             is_active=is_active,
             is_superuser=is_superuser,
         )
-        page = rows[:limit]
-        next_cursor = None
-        if len(rows) > limit:
-            next_cursor = encode_user_key(UserKey(timestamp=page[-1].created_at, id=page[-1].id))
+        page, next_cursor = split_page(rows, limit, lambda row: encode_user_key(user_key(row)))
         return models.UserPage(items=[user_model(r) for r in page], next_cursor=next_cursor)
 
     async def _user(self, user_id: UUID, principal: CurrentUser) -> UserRow:

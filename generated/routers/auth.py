@@ -36,6 +36,40 @@ class RegisterUser201Response:
         return {"Location": self.location}
 
 
+# The spec's shared responses (components/responses), as this tag's operations use them.
+
+BAD_REQUEST_400 = DeclaredResponse(
+    status=400,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+CONFLICT_409 = DeclaredResponse(
+    status=409,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
+    status=500,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+TOKEN_ERROR_400 = DeclaredResponse(
+    status=400,
+    model=models.OAuthProblem,
+    media_type="application/problem+json",
+    defaults={"error": "invalid_request"},
+)
+
+UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
+    status=422,
+    model=models.ValidationProblem,
+    media_type="application/problem+json",
+)
+
+
 REGISTER_USER = OperationContract(
     operation_id="registerUser",
     method="POST",
@@ -46,36 +80,11 @@ REGISTER_USER = OperationContract(
             model=models.User,
             media_type="application/json",
             required_headers=("Location",),
-            fixed_headers={},
         ),
-        400: DeclaredResponse(
-            status=400,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        409: DeclaredResponse(
-            status=409,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        422: DeclaredResponse(
-            status=422,
-            model=models.ValidationProblem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        500: DeclaredResponse(
-            status=500,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
+        400: BAD_REQUEST_400,
+        409: CONFLICT_409,
+        422: UNPROCESSABLE_CONTENT_422,
+        500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
@@ -95,28 +104,9 @@ ISSUE_TOKEN = OperationContract(
                 "Cache-Control": "no-store",
             },
         ),
-        400: DeclaredResponse(
-            status=400,
-            model=models.OAuthProblem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-            defaults={"error": "invalid_request"},
-        ),
-        422: DeclaredResponse(
-            status=422,
-            model=models.ValidationProblem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        500: DeclaredResponse(
-            status=500,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
+        400: TOKEN_ERROR_400,
+        422: UNPROCESSABLE_CONTENT_422,
+        500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/x-www-form-urlencoded",
     unique_item_paths=(),
@@ -131,30 +121,10 @@ LOGOUT = OperationContract(
             status=204,
             model=None,
             media_type=None,
-            required_headers=(),
-            fixed_headers={},
         ),
-        400: DeclaredResponse(
-            status=400,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        422: DeclaredResponse(
-            status=422,
-            model=models.ValidationProblem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        500: DeclaredResponse(
-            status=500,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
+        400: BAD_REQUEST_400,
+        422: UNPROCESSABLE_CONTENT_422,
+        500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),

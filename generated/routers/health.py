@@ -22,6 +22,21 @@ from generated.runtime import (
 __all__ = ["HealthApi", "build_router"]
 
 
+# The spec's shared responses (components/responses), as this tag's operations use them.
+
+INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
+    status=500,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+SERVICE_UNAVAILABLE_503 = DeclaredResponse(
+    status=503,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+
 GET_LIVENESS = OperationContract(
     operation_id="getLiveness",
     method="GET",
@@ -31,16 +46,8 @@ GET_LIVENESS = OperationContract(
             status=200,
             model=models.HealthStatus,
             media_type="application/json",
-            required_headers=(),
-            fixed_headers={},
         ),
-        500: DeclaredResponse(
-            status=500,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
+        500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
@@ -55,23 +62,9 @@ GET_READINESS = OperationContract(
             status=200,
             model=models.HealthStatus,
             media_type="application/json",
-            required_headers=(),
-            fixed_headers={},
         ),
-        500: DeclaredResponse(
-            status=500,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
-        503: DeclaredResponse(
-            status=503,
-            model=models.Problem,
-            media_type="application/problem+json",
-            required_headers=(),
-            fixed_headers={},
-        ),
+        500: INTERNAL_SERVER_ERROR_500,
+        503: SERVICE_UNAVAILABLE_503,
     },
     body_media_type=None,
     unique_item_paths=(),

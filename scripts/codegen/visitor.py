@@ -206,6 +206,8 @@ def responses(spec: Spec, op: dict[str, Any], op_name: str) -> list[dict[str, An
         if not str(status).isdigit():
             raise UnsupportedSpec(f"{op_name}: response `{status}` must be an explicit status code")
         response = spec.resolve(raw)
+        shared = raw.get("$ref", "").startswith("#/components/responses/")
+        shared_name = f"{snake(raw['$ref'].rsplit('/', 1)[1]).upper()}_{status}" if shared else None
         content = response.get("content", {})
         if len(content) > 1:
             raise UnsupportedSpec(f"{op_name} {status}: one response media type is supported")
@@ -237,6 +239,7 @@ def responses(spec: Spec, op: dict[str, Any], op_name: str) -> list[dict[str, An
                 "fixed_headers": fixed_headers,
                 "result_headers": result_headers,
                 "defaults": defaults,
+                "shared_name": shared_name,
             }
         )
     return out
@@ -313,6 +316,7 @@ def build_contract(raw: dict[str, Any], source: str) -> dict[str, Any]:
     tags = []
     for name in tag_names:
         tag_ops = [o for o in ops if o["tag"] == name]
+        shared = {r["shared_name"]: r for o in tag_ops for r in o["responses"] if r["shared_name"]}
         tags.append(
             {
                 "name": name,
@@ -320,6 +324,7 @@ def build_contract(raw: dict[str, Any], source: str) -> dict[str, Any]:
                 "class_name": f"{pascal(name)}Api",
                 "generic": any(o["security"] != "none" for o in tag_ops),
                 "operations": tag_ops,
+                "shared_responses": [shared[key] for key in sorted(shared)],
             }
         )
     return {"source": source, "title": raw.get("info", {}).get("title", ""), "tags": tags}

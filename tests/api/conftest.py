@@ -38,30 +38,17 @@ from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
 from impl.settings import Settings
 from tests.contract_client import ContractValidator, contract_client
 from tests.dbutil import PROJECT_ROOT, create_database, drop_database, unique_database_name, upgrade_to_head
+from tests.settings import TEST_SECRET_KEY, settings_for_tests
 
-# At least 32 characters, like production requires; only ever used by tests.
-TEST_SECRET_KEY = "api-suite-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEFAULT_PASSWORD = "correct horse battery staple"
-ACCESS_TOKEN_TTL_SECONDS = 900
 BACKENDS = ["postgresql", "sqlite"]
 # A bounded wait for the live server (it usually answers in about a second).
 LIVE_SERVER_START_TIMEOUT_SECONDS = 60.0
 
 
 def app_settings(database_url: str, **overrides: Any) -> Settings:
-    """The settings every in-process app of the suite uses (cheap Argon2, a test secret, no .env file)."""
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "environment": "test",
-        "secret_key": TEST_SECRET_KEY,
-        "argon2_time_cost": 1,
-        "argon2_memory_cost_kib": 8,
-        "argon2_parallelism": 1,
-        "access_token_ttl_seconds": ACCESS_TOKEN_TTL_SECONDS,
-        "log_level": "WARNING",
-        **overrides,
-    }
-    return Settings(_env_file=None, **values)
+    """The settings every in-process app of the suite uses."""
+    return settings_for_tests(database_url, **overrides)
 
 
 # --------------------------------------------------------------------------------------------------------------

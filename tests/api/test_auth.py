@@ -9,7 +9,6 @@ import bcrypt
 import httpx
 
 from tests.api.conftest import (
-    ACCESS_TOKEN_TTL_SECONDS,
     DEFAULT_PASSWORD,
     Account,
     Database,
@@ -20,6 +19,7 @@ from tests.api.conftest import (
     register,
     unique_email,
 )
+from tests.settings import ACCESS_TOKEN_TTL_SECONDS
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
