@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import email_validator
@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
-from generated.models import FieldError, FieldLocation, Problem, ValidationProblem
+from generated.models import FieldLocation
 
 logger = logging.getLogger("generated.contract")
 
@@ -420,17 +420,13 @@ __all__ = [
     "INT_TEXT",
     "PROBLEM_MEDIA_TYPE",
     "UUID_TEXT",
-    "Annotated",
     "Authenticator",
     "ContractViolation",
     "DeclaredResponse",
-    "FieldError",
     "OperationContract",
     "Principal",
-    "Problem",
     "ProblemError",
     "RequestScope",
-    "ValidationProblem",
     "contract_route",
     "install_problem_handlers",
     "render",
