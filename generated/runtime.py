@@ -262,11 +262,10 @@ def _unique_errors(payload: Any, paths: tuple[tuple[str, ...], ...], out: list[d
 async def _check_body(request: Request, contract: OperationContract) -> None:
     if contract.body_media_type != "application/json":
         return
-    raw = await request.body()  # cached by Starlette: FastAPI reads the same bytes afterwards
-    if not raw:
+    if not await request.body():
         return
     try:
-        payload = json.loads(raw)
+        payload = await request.json()  # Starlette caches the parsed body: FastAPI reuses it, no second parse
     except ValueError:
         return  # FastAPI reports undecodable JSON itself (400)
     errors: list[dict[str, Any]] = []

@@ -7,13 +7,13 @@ from pydantic import MISSING
 from generated import models
 from generated.routers.articles import ArticlesApi, CreateArticle201Response
 from impl.db.repositories.articles import ArticleRepository, article_key
-from impl.db.repositories.users import UserRepository
 from impl.db.tables import ArticleRow, UserRow
 from impl.db.types import new_id, utcnow
 from impl.pagination import decode_article_key, encode_article_key, split_page
 from impl.principal import CurrentUser
 from impl.problems import Forbidden, NotFound
 from impl.unit_of_work import current_session
+from impl.users import caller_row
 
 
 def article_model(row: ArticleRow, author: UserRow) -> models.Article:
@@ -53,9 +53,7 @@ class Articles(ArticlesApi[CurrentUser]):
         return models.ArticlePage(items=[article_model(r, r.author) for r in page], next_cursor=next_cursor)
 
     async def create_article(self, *, body: models.ArticleCreate, principal: CurrentUser) -> CreateArticle201Response:
-        author = await UserRepository(current_session()).get(principal.id)  # identity-map hit
-        if author is None:
-            raise NotFound("The account no longer exists.")
+        author = await caller_row(principal)
         now = utcnow()
         row = ArticleRow(
             id=new_id(),

@@ -34,7 +34,6 @@ class Auth(AuthApi):
         row = UserRow(
             id=new_id(),
             email=str(body.email),
-            email_normalized=str(body.email).lower(),
             hashed_password=await self._passwords.hash(body.password),
             full_name=None if body.full_name is MISSING else body.full_name,
             is_active=True,

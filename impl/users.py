@@ -32,6 +32,14 @@ def user_model(row: UserRow) -> models.User:
     )
 
 
+async def caller_row(principal: CurrentUser) -> UserRow:
+    """The caller's own row. The authenticator loaded it in this session: an identity-map hit, not a query."""
+    row = await UserRepository(current_session()).get(principal.id)
+    if row is None:  # deleted between authentication and now
+        raise NotFound("The account no longer exists.")
+    return row
+
+
 def _require_superuser(principal: CurrentUser) -> None:
     if not principal.is_superuser:
         raise Forbidden("Only superusers may do this.")
@@ -41,19 +49,11 @@ class Users(UsersApi[CurrentUser]):
     def __init__(self, passwords: PasswordHasher) -> None:
         self._passwords = passwords
 
-    @staticmethod
-    async def _me(principal: CurrentUser) -> UserRow:
-        # The authenticator loaded this row in the same session: this is an identity-map hit, not a query.
-        row = await UserRepository(current_session()).get(principal.id)
-        if row is None:  # deleted between authentication and now
-            raise NotFound("The account no longer exists.")
-        return row
-
     async def get_current_user(self, *, principal: CurrentUser) -> models.User:
-        return user_model(await self._me(principal))
+        return user_model(await caller_row(principal))
 
     async def update_current_user(self, *, body: models.UserUpdateMe, principal: CurrentUser) -> models.User:
-        row = await self._me(principal)
+        row = await caller_row(principal)
         users = UserRepository(current_session())
         if body.email is not MISSING:
             try:
@@ -66,10 +66,10 @@ class Users(UsersApi[CurrentUser]):
         return user_model(row)
 
     async def delete_current_user(self, *, principal: CurrentUser) -> None:
-        await UserRepository(current_session()).delete(await self._me(principal))
+        await UserRepository(current_session()).delete(await caller_row(principal))
 
     async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
-        row = await self._me(principal)
+        row = await caller_row(principal)
         ok, _ = await self._passwords.verify(body.current_password, row.hashed_password)
         if not ok:
             raise Forbidden("The current password is not correct.")

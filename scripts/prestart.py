@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from impl.db.engine import create_engine, create_session_factory
 from impl.db.repositories.errors import EmailTakenError
-from impl.db.repositories.users import UserRepository, normalize_email
+from impl.db.repositories.users import UserRepository
 from impl.db.tables import UserRow
 from impl.db.types import new_id, utcnow
 from impl.security.passwords import PasswordHasher
@@ -237,7 +237,6 @@ async def ensure_first_superuser(settings: Settings) -> SuperuserOutcome:
                 candidate = UserRow(
                     id=new_id(),
                     email=email,
-                    email_normalized=normalize_email(email),
                     hashed_password=await hasher.hash(password),
                     full_name=None,
                     is_active=True,

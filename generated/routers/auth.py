@@ -11,6 +11,13 @@ from fastapi import APIRouter, Body, Form
 from starlette.responses import Response
 
 from generated import models
+from generated.responses import (
+    BAD_REQUEST_400,
+    CONFLICT_409,
+    INTERNAL_SERVER_ERROR_500,
+    TOKEN_ERROR_400,
+    UNPROCESSABLE_CONTENT_422,
+)
 from generated.runtime import (
     Authenticator,
     DeclaredResponse,
@@ -34,40 +41,6 @@ class RegisterUser201Response:
 
     def headers(self) -> dict[str, str]:
         return {"Location": self.location}
-
-
-# The spec's shared responses (components/responses), as this tag's operations use them.
-
-BAD_REQUEST_400 = DeclaredResponse(
-    status=400,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-CONFLICT_409 = DeclaredResponse(
-    status=409,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
-    status=500,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-TOKEN_ERROR_400 = DeclaredResponse(
-    status=400,
-    model=models.OAuthProblem,
-    media_type="application/problem+json",
-    defaults={"error": "invalid_request"},
-)
-
-UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
-    status=422,
-    model=models.ValidationProblem,
-    media_type="application/problem+json",
-)
 
 
 REGISTER_USER = OperationContract(

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from generated import models
+from generated.responses import INTERNAL_SERVER_ERROR_500, SERVICE_UNAVAILABLE_503
 from generated.runtime import (
     Authenticator,
     DeclaredResponse,
@@ -20,21 +21,6 @@ from generated.runtime import (
 )
 
 __all__ = ["HealthApi", "build_router"]
-
-
-# The spec's shared responses (components/responses), as this tag's operations use them.
-
-INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
-    status=500,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-SERVICE_UNAVAILABLE_503 = DeclaredResponse(
-    status=503,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
 
 
 GET_LIVENESS = OperationContract(

@@ -12,6 +12,13 @@ from fastapi import APIRouter, Body, Depends, Path, Query
 from starlette.responses import Response
 
 from generated import models
+from generated.responses import (
+    BAD_REQUEST_400,
+    INTERNAL_SERVER_ERROR_500,
+    NOT_FOUND_404,
+    UNAUTHORIZED_401,
+    UNPROCESSABLE_CONTENT_422,
+)
 from generated.runtime import (
     INT_TEXT,
     UUID_TEXT,
@@ -40,40 +47,6 @@ class CreateItem201Response:
 
     def headers(self) -> dict[str, str]:
         return {"Location": self.location}
-
-
-# The spec's shared responses (components/responses), as this tag's operations use them.
-
-BAD_REQUEST_400 = DeclaredResponse(
-    status=400,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
-    status=500,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-NOT_FOUND_404 = DeclaredResponse(
-    status=404,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-UNAUTHORIZED_401 = DeclaredResponse(
-    status=401,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=("WWW-Authenticate",),
-)
-
-UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
-    status=422,
-    model=models.ValidationProblem,
-    media_type="application/problem+json",
-)
 
 
 LIST_ITEMS = OperationContract(

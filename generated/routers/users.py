@@ -11,6 +11,15 @@ from fastapi import APIRouter, Body, Depends, Path, Query
 from starlette.responses import Response
 
 from generated import models
+from generated.responses import (
+    BAD_REQUEST_400,
+    CONFLICT_409,
+    FORBIDDEN_403,
+    INTERNAL_SERVER_ERROR_500,
+    NOT_FOUND_404,
+    UNAUTHORIZED_401,
+    UNPROCESSABLE_CONTENT_422,
+)
 from generated.runtime import (
     BOOL_TEXT,
     INT_TEXT,
@@ -25,52 +34,6 @@ from generated.runtime import (
 )
 
 __all__ = ["UsersApi", "build_router"]
-
-
-# The spec's shared responses (components/responses), as this tag's operations use them.
-
-BAD_REQUEST_400 = DeclaredResponse(
-    status=400,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-CONFLICT_409 = DeclaredResponse(
-    status=409,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-FORBIDDEN_403 = DeclaredResponse(
-    status=403,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
-    status=500,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-NOT_FOUND_404 = DeclaredResponse(
-    status=404,
-    model=models.Problem,
-    media_type="application/problem+json",
-)
-
-UNAUTHORIZED_401 = DeclaredResponse(
-    status=401,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=("WWW-Authenticate",),
-)
-
-UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
-    status=422,
-    model=models.ValidationProblem,
-    media_type="application/problem+json",
-)
 
 
 GET_CURRENT_USER = OperationContract(

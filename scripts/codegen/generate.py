@@ -97,7 +97,7 @@ def generate_into(out: Path, work: Path, spec: Path = SPEC) -> None:
 
     (out / "routers").mkdir(parents=True)
     fcg_header = header(FCG + " + scripts/codegen")
-    for name in ("runtime", "app"):
+    for name in ("runtime", "responses", "app"):
         body = strip_tool_header((fcg_out / f"{name}.py").read_text())
         (out / f"{name}.py").write_text(fcg_header + "\n" + body)
     for router in sorted((fcg_out / "routers").glob("*.py")):

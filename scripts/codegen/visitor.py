@@ -316,7 +316,6 @@ def build_contract(raw: dict[str, Any], source: str) -> dict[str, Any]:
     tags = []
     for name in tag_names:
         tag_ops = [o for o in ops if o["tag"] == name]
-        shared = {r["shared_name"]: r for o in tag_ops for r in o["responses"] if r["shared_name"]}
         tags.append(
             {
                 "name": name,
@@ -324,10 +323,16 @@ def build_contract(raw: dict[str, Any], source: str) -> dict[str, Any]:
                 "class_name": f"{pascal(name)}Api",
                 "generic": any(o["security"] != "none" for o in tag_ops),
                 "operations": tag_ops,
-                "shared_responses": [shared[key] for key in sorted(shared)],
+                "shared_names": sorted({r["shared_name"] for o in tag_ops for r in o["responses"] if r["shared_name"]}),
             }
         )
-    return {"source": source, "title": raw.get("info", {}).get("title", ""), "tags": tags}
+    shared = {r["shared_name"]: r for o in ops for r in o["responses"] if r["shared_name"]}
+    return {
+        "source": source,
+        "title": raw.get("info", {}).get("title", ""),
+        "tags": tags,
+        "shared_responses": [shared[key] for key in sorted(shared)],
+    }
 
 
 def visit(parser: Any, model_path: Path) -> dict[str, object]:

@@ -1,0 +1,63 @@
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+
+"""The spec's shared responses (components/responses), one DeclaredResponse per status they are used with."""
+
+from generated import models
+from generated.runtime import DeclaredResponse
+
+BAD_REQUEST_400 = DeclaredResponse(
+    status=400,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+CONFLICT_409 = DeclaredResponse(
+    status=409,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+FORBIDDEN_403 = DeclaredResponse(
+    status=403,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
+    status=500,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+NOT_FOUND_404 = DeclaredResponse(
+    status=404,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+SERVICE_UNAVAILABLE_503 = DeclaredResponse(
+    status=503,
+    model=models.Problem,
+    media_type="application/problem+json",
+)
+
+TOKEN_ERROR_400 = DeclaredResponse(
+    status=400,
+    model=models.OAuthProblem,
+    media_type="application/problem+json",
+    defaults={"error": "invalid_request"},
+)
+
+UNAUTHORIZED_401 = DeclaredResponse(
+    status=401,
+    model=models.Problem,
+    media_type="application/problem+json",
+    required_headers=("WWW-Authenticate",),
+)
+
+UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
+    status=422,
+    model=models.ValidationProblem,
+    media_type="application/problem+json",
+)
