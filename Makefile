@@ -59,5 +59,8 @@ test-fast: install ## the test suite only
 bench: install ## benchmarks (timing claims live here, never in tests): unknown email vs wrong password
 	$(UV) run --frozen python -m scripts.bench_login_timing
 
-clean: ## remove caches and the local SQLite file
-	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis app.db
+clean: ## remove caches, build outputs, reports and the local SQLite file
+	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis app.db dist reports
+
+# The gates partner teams rely on, one file each: contract fuzzing, breaking changes, SDKs, docs.
+include $(sort $(wildcard mk/*.mk))
