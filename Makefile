@@ -5,12 +5,15 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PYTHONPATH := $(CURDIR)
 export UV
+# Redocly CLI: no usage telemetry, no update check (CI is offline but for the package registries).
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 SRC := impl scripts tests alembic
 
 .PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 uv: ## install uv itself when missing (from PyPI, into ~/.local)
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -46,9 +49,10 @@ typecheck: install ## mypy --strict on impl, scripts, tests and the generated co
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-lint-spec: install node_modules/.package-lock.json ## openapi-spec-validator and Spectral (spectral:oas): zero errors, zero warnings
+lint-spec: install node_modules/.package-lock.json ## openapi-spec-validator, Spectral (oas + OWASP) and Redocly (recommended): no findings
 	$(UV) run --frozen openapi-spec-validator openapi.yaml
 	npx --no-install spectral lint --fail-severity=warn --ruleset .spectral.yaml openapi.yaml
+	npx --no-install redocly lint --config redocly.yaml openapi.yaml
 
 test: lint typecheck check-generated lint-spec ## every gate, then the whole test suite
 	$(UV) run --frozen pytest

@@ -20,6 +20,7 @@ from generated.routers.users import build_router as build_users_router
 from generated.runtime import (
     Authenticator,
     Principal,
+    RateLimiter,
     RequestScope,
     install_problem_handlers,
 )
@@ -75,6 +76,7 @@ def create_app(
     *,
     security: Authenticator[Principal],
     request_scope: RequestScope,
+    rate_limiter: RateLimiter,
     articles: ArticlesApi[Principal],
     auth: AuthApi,
     health: HealthApi,
@@ -94,9 +96,9 @@ def create_app(
     fastapi_options.setdefault("redirect_slashes", False)
     app = FastAPI(title="Contract API", **fastapi_options)
     install_problem_handlers(app)
-    app.include_router(build_articles_router(articles, security, request_scope))
-    app.include_router(build_auth_router(auth, security, request_scope))
-    app.include_router(build_health_router(health, security, request_scope))
-    app.include_router(build_items_router(items, security, request_scope))
-    app.include_router(build_users_router(users, security, request_scope))
+    app.include_router(build_articles_router(articles, security, request_scope, rate_limiter))
+    app.include_router(build_auth_router(auth, security, request_scope, rate_limiter))
+    app.include_router(build_health_router(health, security, request_scope, rate_limiter))
+    app.include_router(build_items_router(items, security, request_scope, rate_limiter))
+    app.include_router(build_users_router(users, security, request_scope, rate_limiter))
     return app

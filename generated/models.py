@@ -56,12 +56,20 @@ class Problem(BaseModel):
     ]
     title: Annotated[
         StrictStr,
-        Field(description="A short summary of the problem type.", max_length=200),
+        Field(
+            description="A short summary of the problem type.",
+            max_length=200,
+            pattern="^[^\\x00]*$",
+        ),
     ]
     status: Annotated[int, Field(description="The HTTP status code.", ge=400, le=599)]
     detail: Annotated[
         StrictStr | MISSING,
-        Field(description="What went wrong with this request.", max_length=2000),
+        Field(
+            description="What went wrong with this request.",
+            max_length=2000,
+            pattern="^[^\\x00]*$",
+        ),
     ] = MISSING
     instance: Annotated[
         StrictStr | MISSING,
@@ -86,7 +94,7 @@ class OAuthErrorCode(StrEnum):
 
 class OAuthProblem(Problem):
     error: OAuthErrorCode
-    error_description: Annotated[StrictStr | MISSING, Field(max_length=500)] = MISSING
+    error_description: Annotated[StrictStr | MISSING, Field(max_length=500, pattern="^[^\\x00]*$")] = MISSING
 
 
 class UserRegister(BaseModel):
@@ -139,6 +147,7 @@ class TokenResponse(BaseModel):
         Field(
             description="A JWT to send as `Authorization: Bearer <access_token>`.",
             max_length=2048,
+            pattern="^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$",
         ),
     ]
     token_type: Annotated[Literal["bearer"], Field(max_length=6)]
@@ -151,6 +160,7 @@ class TokenResponse(BaseModel):
         Field(
             description="An opaque token for the `refresh_token` grant; it works once.",
             max_length=128,
+            pattern="^[A-Za-z0-9_-]+$",
         ),
     ]
 
@@ -165,7 +175,7 @@ class LogoutRequest(BaseModel):
 class User(BaseModel):
     id: Annotated[UUID, Field(examples=["0193a2b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b"])]
     email: Annotated[EmailStr, Field(examples=["ada@example.com"], max_length=254, min_length=3)]
-    full_name: Annotated[StrictStr | None, Field(max_length=200)]
+    full_name: Annotated[StrictStr | None, Field(max_length=200, pattern="^[^\\x00]*$")]
     is_active: StrictBool
     is_superuser: StrictBool
     created_at: Annotated[AwareDatetime, Field(examples=["2026-11-22T10:15:30.123456Z"])]
@@ -217,7 +227,7 @@ class PasswordChange(BaseModel):
 
 class UserPage(BaseModel):
     items: Annotated[list[User], Field(max_length=100)]
-    next_cursor: Annotated[StrictStr | None, Field(max_length=60)]
+    next_cursor: Annotated[StrictStr | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")]
 
 
 class Item(BaseModel):
@@ -317,12 +327,18 @@ class ItemUpdate(BaseModel):
 
 class ItemPage(BaseModel):
     items: Annotated[list[Item], Field(max_length=100)]
-    next_cursor: Annotated[StrictStr | None, Field(max_length=900)]
+    next_cursor: Annotated[
+        StrictStr | None,
+        Field(
+            max_length=900,
+            pattern="^[0-9]{1,16}\\.[0-9]{1,9}\\.[0-9a-f]{32}\\.(?:[0-9a-f]{2}){0,400}$",
+        ),
+    ]
 
 
 class ArticleAuthor(BaseModel):
     id: Annotated[UUID, Field(examples=["0193a2b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b"])]
-    full_name: Annotated[StrictStr | None, Field(max_length=200)]
+    full_name: Annotated[StrictStr | None, Field(max_length=200, pattern="^[^\\x00]*$")]
 
 
 class Article(BaseModel):
@@ -407,7 +423,7 @@ class ArticleUpdate(BaseModel):
 
 class ArticlePage(BaseModel):
     items: Annotated[list[Article], Field(max_length=100)]
-    next_cursor: Annotated[StrictStr | None, Field(max_length=60)]
+    next_cursor: Annotated[StrictStr | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")]
 
 
 class HealthStatus(BaseModel):
@@ -421,10 +437,25 @@ class FieldError(BaseModel):
         Field(
             description="The parameter name, or a JSON pointer into the body (empty for the body itself).",
             max_length=512,
+            pattern="^[^\\x00]*$",
         ),
     ]
-    detail: Annotated[StrictStr, Field(description="What is wrong with the value.", max_length=1000)]
-    type: Annotated[StrictStr, Field(description="A machine-readable error code.", max_length=100)]
+    detail: Annotated[
+        StrictStr,
+        Field(
+            description="What is wrong with the value.",
+            max_length=1000,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
+    type: Annotated[
+        StrictStr,
+        Field(
+            description="A machine-readable error code.",
+            max_length=100,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
 
 
 class ValidationProblem(Problem):

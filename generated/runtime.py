@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
@@ -84,6 +85,16 @@ class Authenticator(Protocol[PrincipalT_co]):
     async def optional(self, request: Request) -> PrincipalT_co | None: ...
 
 
+class RateLimiter(Protocol):
+    """Counts a request against its client's quota before the operation runs (operations that declare 429).
+
+    Returns the headers every answer to the request carries (the spec's `x-supplied-by: rate-limiter` headers);
+    raises a 429 ProblemError carrying them and `Retry-After` when the quota is spent.
+    """
+
+    async def acquire(self, request: Request, operation_id: str) -> Mapping[str, str]: ...
+
+
 # Opens the request's unit of work: entered before authentication and the operation run, left (commit or
 # rollback) before the response is sent, so a client always reads its own writes.
 RequestScope = Callable[[], AbstractAsyncContextManager[object]]
@@ -107,6 +118,11 @@ class OperationContract:
     responses: Mapping[int, DeclaredResponse]
     body_media_type: str | None = None
     unique_item_paths: tuple[tuple[str, ...], ...] = ()
+    # Checked before the operation runs, each only when the spec declares the status that answers it.
+    rate_limited: bool = False  # 429
+    checks_media_type: bool = False  # 415
+    max_body_bytes: int | None = None  # 413
+    max_json_depth: int | None = None  # 400
 
 
 class ContractViolation(Exception):
@@ -211,6 +227,63 @@ def validation_problem(errors: Sequence[Mapping[str, Any]]) -> ProblemError:
 # Input checks Pydantic cannot express
 
 
+# Headers the runtime supplies for the current request (the rate limiter's), merged into whatever it answers.
+_runtime_headers: ContextVar[Mapping[str, str]] = ContextVar("runtime_headers", default={})
+
+
+def _media_type(request: Request) -> str | None:
+    content_type = request.headers.get("content-type")
+    return content_type.split(";", 1)[0].strip().lower() if content_type is not None else None
+
+
+def _has_body(request: Request) -> bool:
+    return request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+
+
+def _check_media_type(request: Request, contract: OperationContract) -> None:
+    """415 unless the body comes as the declared media type (JSON and forms are UTF-8: no other charset)."""
+    media_type = _media_type(request)
+    if media_type is None and not _has_body(request):
+        return  # no body at all: validation names the missing body (422)
+    charset = re.search(
+        r";\s*charset\s*=\s*\"?([^\";\s]+)",
+        request.headers.get("content-type", ""),
+        re.IGNORECASE,
+    )
+    if media_type != contract.body_media_type or (charset is not None and charset.group(1).lower() != "utf-8"):
+        raise ProblemError(415, f"The request body must be {contract.body_media_type} (UTF-8).")
+
+
+async def _read_limited_body(request: Request, limit: int) -> None:
+    """413 for a body over `limit` bytes: refused from Content-Length up front, or while streaming in when chunked."""
+    too_large = ProblemError(413, f"The request body is larger than {limit} bytes.")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise too_large
+        chunks.append(chunk)
+    # Starlette's documented cache of the body: FastAPI's body and form parsing read it from here.
+    request._body = b"".join(chunks)
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _check_json_depth(body: bytes, limit: int) -> None:
+    """400 for JSON nesting deeper than `limit`, before any parser recurses into it."""
+    depth = 0
+    for bracket in _JSON_STRING.sub(b'""', body).translate(None, _NOT_A_BRACKET):
+        depth += 1 if bracket in b"[{" else -1
+        if depth > limit:
+            raise ProblemError(400, f"The JSON body nests more than {limit} levels deep.")
+
+
 def _text_errors(value: Any, path: tuple[str | int, ...], out: list[dict[str, Any]]) -> None:
     if isinstance(value, str):
         if "\x00" in value:
@@ -231,8 +304,10 @@ def _text_errors(value: Any, path: tuple[str | int, ...], out: list[dict[str, An
             )
     elif isinstance(value, dict):
         for key, item in value.items():
+            found = len(out)
             _text_errors(key, path, out)
-            _text_errors(item, (*path, key), out)
+            if len(out) == found:  # a key that is not clean text must not end up in an error's JSON pointer
+                _text_errors(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _text_errors(item, (*path, index), out)
@@ -260,10 +335,17 @@ def _unique_errors(payload: Any, paths: tuple[tuple[str, ...], ...], out: list[d
 
 
 async def _check_body(request: Request, contract: OperationContract) -> None:
+    if contract.checks_media_type:
+        _check_media_type(request, contract)
+    if contract.max_body_bytes is not None:
+        await _read_limited_body(request, contract.max_body_bytes)
     if contract.body_media_type != "application/json":
         return
-    if not await request.body():
+    body = await request.body()
+    if not body:
         return
+    if contract.max_json_depth is not None:
+        _check_json_depth(body, contract.max_json_depth)
     try:
         payload = await request.json()  # Starlette caches the parsed body: FastAPI reuses it, no second parse
     except ValueError:
@@ -297,7 +379,11 @@ def render(
     declared = contract.responses.get(status)
     if declared is None:
         raise ContractViolation(f"{contract.operation_id} does not declare status {status}")
-    all_headers = {**declared.fixed_headers, **(headers or {})}
+    all_headers = {
+        **declared.fixed_headers,
+        **_runtime_headers.get(),
+        **(headers or {}),
+    }
     missing = [name for name in declared.required_headers if name not in all_headers]
     if missing:
         raise ContractViolation(f"{contract.operation_id} {status} is missing required headers {missing}")
@@ -319,7 +405,7 @@ def _checked_problem(request: Request, contract: OperationContract, error: Probl
     declared = contract.responses.get(error.status)
     if declared is None or declared.model is None or declared.media_type != PROBLEM_MEDIA_TYPE:
         raise ContractViolation(f"{contract.operation_id} does not declare a problem for status {error.status}")
-    headers = {**declared.fixed_headers, **error.headers}
+    headers = {**declared.fixed_headers, **_runtime_headers.get(), **error.headers}
     missing = [name for name in declared.required_headers if name not in headers]
     if missing:
         raise ContractViolation(f"{contract.operation_id} {error.status} is missing required headers {missing}")
@@ -337,7 +423,9 @@ def _checked_problem(request: Request, contract: OperationContract, error: Probl
     )
 
 
-def contract_route(contract: OperationContract, request_scope: RequestScope) -> type[APIRoute]:
+def contract_route(
+    contract: OperationContract, request_scope: RequestScope, rate_limiter: RateLimiter
+) -> type[APIRoute]:
     """An APIRoute whose handler runs inside the request scope and lets only declared responses out."""
 
     class ContractRoute(APIRoute):
@@ -347,8 +435,12 @@ def contract_route(contract: OperationContract, request_scope: RequestScope) -> 
             handle = super().get_route_handler()
 
             async def contract_handler(request: Request) -> Response:
+                supplied = _runtime_headers.set({})
                 try:
                     try:
+                        # Counted first: a refused request costs no body reading, no parsing, no database work.
+                        if contract.rate_limited:
+                            _runtime_headers.set(await rate_limiter.acquire(request, contract.operation_id))
                         await _check_body(request, contract)
                         async with request_scope():
                             return await handle(request)
@@ -366,6 +458,8 @@ def contract_route(contract: OperationContract, request_scope: RequestScope) -> 
                     logger.exception("contract violation in %s", contract.operation_id)
                 except Exception:
                     logger.exception("unhandled error in %s", contract.operation_id)
+                finally:
+                    _runtime_headers.reset(supplied)
                 return _problem_response(request, internal_error())
 
             return contract_handler
@@ -425,6 +519,7 @@ __all__ = [
     "OperationContract",
     "Principal",
     "ProblemError",
+    "RateLimiter",
     "RequestScope",
     "contract_route",
     "install_problem_handlers",

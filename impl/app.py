@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy.pool import NullPool
+from starlette.middleware.cors import CORSMiddleware
 
 from generated.app import create_app as create_generated_app
 from impl.articles import Articles
@@ -18,6 +19,7 @@ from impl.db.engine import create_engine, create_session_factory
 from impl.docs import install_docs
 from impl.health import Health
 from impl.items import Items
+from impl.rate_limit import ClientRateLimiter
 from impl.security.authenticator import BearerAuthenticator
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_generated_app(
         security=BearerAuthenticator(tokens),
         request_scope=UnitOfWork(create_session_factory(engine)).scope,
+        rate_limiter=ClientRateLimiter.from_settings(settings),
         auth=Auth(passwords, tokens, timedelta(seconds=settings.refresh_token_ttl_seconds)),
         users=Users(passwords),
         items=Items(),
@@ -52,4 +55,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)
+    if settings.cors_allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allowed_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            # Browsers hide response headers from scripts unless they are listed here.
+            expose_headers=[
+                "Location",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "Retry-After",
+                "WWW-Authenticate",
+            ],
+            max_age=600,
+        )
     return app

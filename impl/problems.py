@@ -4,6 +4,8 @@ Raising one of these is the only way an implementation answers with an error, an
 any status the operation does not declare, so the family stays small.
 """
 
+from collections.abc import Mapping
+
 from generated.runtime import ProblemError
 
 
@@ -33,6 +35,15 @@ class Conflict(ProblemError):
 class ServiceUnavailable(ProblemError):
     def __init__(self, detail: str) -> None:
         super().__init__(503, detail)
+
+
+class TooManyRequests(ProblemError):
+    def __init__(self, retry_after_seconds: int, headers: Mapping[str, str]) -> None:
+        super().__init__(
+            429,
+            f"Too many requests; retry in {retry_after_seconds} seconds.",
+            headers={**headers, "Retry-After": str(retry_after_seconds)},
+        )
 
 
 class TokenRequestError(ProblemError):

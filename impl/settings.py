@@ -7,10 +7,12 @@ Environment variable names are the field names in upper or lower case, with no p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from limits import parse as parse_rate_limit
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Public on purpose: it is in the source code, so it is only good enough for local
 # development and tests. Production refuses to start with it (see `_check_secret_key`).
@@ -124,6 +126,25 @@ class Settings(BaseSettings):
         default="INFO",
         description="Minimum level of log records emitted.",
     )
+    rate_limit: str = Field(
+        default="120/minute",
+        description="Requests per client address to every rate-limited operation, e.g. `120/minute`.",
+    )
+    auth_rate_limit: str = Field(
+        default="10/minute",
+        description="Requests per client address to registration and the token endpoint (password guessing).",
+    )
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        description=(
+            "Where rate-limit counters live (a `limits` storage URL). `memory://` counts per process; instances "
+            "behind a load balancer need a shared one."
+        ),
+    )
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`.",
+    )
     host: str = Field(
         default="127.0.0.1",
         description="Interface the HTTP server binds to.",
@@ -140,6 +161,30 @@ class Settings(BaseSettings):
         le=64,
         description="Number of server worker processes.",
     )
+
+    @field_validator("rate_limit", "auth_rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        try:
+            parse_rate_limit(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a rate limit like `120/minute` ({error})") from None
+        return value
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            # An origin is exactly scheme://host[:port]; a wildcard would let every website use a victim's token.
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
+        return origins
 
     @model_validator(mode="after")
     def _check_secret_key(self) -> Self:

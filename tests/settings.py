@@ -1,4 +1,4 @@
-"""Settings every in-process app of the test suite uses: a test secret, cheap Argon2, no .env file."""
+"""Settings every in-process app of the test suite uses: a test secret, cheap Argon2, high rate limits, no .env."""
 
 from typing import Any
 
@@ -20,6 +20,9 @@ def settings_for_tests(database_url: str, **overrides: Any) -> Settings:
         "argon2_parallelism": 1,
         "access_token_ttl_seconds": ACCESS_TOKEN_TTL_SECONDS,
         "log_level": "WARNING",
+        # Far above what any test sends: the limits (and their headers) stay on; tests of the limits lower them.
+        "rate_limit": "1000000/minute",
+        "auth_rate_limit": "1000000/minute",
         **overrides,
     }
     return Settings(_env_file=None, **values)

@@ -14,11 +14,14 @@ from starlette.responses import Response
 from generated import models
 from generated.responses import (
     BAD_REQUEST_400,
+    CONTENT_TOO_LARGE_413,
     FORBIDDEN_403,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
+    UNSUPPORTED_MEDIA_TYPE_415,
 )
 from generated.runtime import (
     INT_TEXT,
@@ -27,6 +30,7 @@ from generated.runtime import (
     DeclaredResponse,
     OperationContract,
     Principal,
+    RateLimiter,
     RequestScope,
     contract_route,
     render,
@@ -56,13 +60,23 @@ LIST_ARTICLES = OperationContract(
             status=200,
             model=models.ArticlePage,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 CREATE_ARTICLE = OperationContract(
@@ -74,15 +88,27 @@ CREATE_ARTICLE = OperationContract(
             status=201,
             model=models.Article,
             media_type="application/json",
-            required_headers=("Location",),
+            required_headers=(
+                "Location",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 GET_ARTICLE = OperationContract(
@@ -94,14 +120,24 @@ GET_ARTICLE = OperationContract(
             status=200,
             model=models.Article,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         404: NOT_FOUND_404,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 DELETE_ARTICLE = OperationContract(
@@ -113,15 +149,25 @@ DELETE_ARTICLE = OperationContract(
             status=204,
             model=None,
             media_type=None,
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
         404: NOT_FOUND_404,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 UPDATE_ARTICLE = OperationContract(
@@ -133,16 +179,28 @@ UPDATE_ARTICLE = OperationContract(
             status=200,
             model=models.Article,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
         404: NOT_FOUND_404,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 
@@ -203,6 +261,7 @@ def build_router(
     implementation: ArticlesApi[Principal],
     security: Authenticator[Principal],
     request_scope: RequestScope,
+    rate_limiter: RateLimiter,
 ) -> APIRouter:
     """Routes for the `articles` tag, bound to one implementation."""
     router = APIRouter()
@@ -260,7 +319,7 @@ def build_router(
         methods=["GET"],
         operation_id="listArticles",
         response_model=None,
-        route_class_override=contract_route(LIST_ARTICLES, request_scope),
+        route_class_override=contract_route(LIST_ARTICLES, request_scope, rate_limiter),
     )
 
     async def create_article(
@@ -280,7 +339,7 @@ def build_router(
         methods=["POST"],
         operation_id="createArticle",
         response_model=None,
-        route_class_override=contract_route(CREATE_ARTICLE, request_scope),
+        route_class_override=contract_route(CREATE_ARTICLE, request_scope, rate_limiter),
     )
 
     async def get_article(
@@ -300,7 +359,7 @@ def build_router(
         methods=["GET"],
         operation_id="getArticle",
         response_model=None,
-        route_class_override=contract_route(GET_ARTICLE, request_scope),
+        route_class_override=contract_route(GET_ARTICLE, request_scope, rate_limiter),
     )
 
     async def delete_article(
@@ -320,7 +379,7 @@ def build_router(
         methods=["DELETE"],
         operation_id="deleteArticle",
         response_model=None,
-        route_class_override=contract_route(DELETE_ARTICLE, request_scope),
+        route_class_override=contract_route(DELETE_ARTICLE, request_scope, rate_limiter),
     )
 
     async def update_article(
@@ -342,7 +401,7 @@ def build_router(
         methods=["PATCH"],
         operation_id="updateArticle",
         response_model=None,
-        route_class_override=contract_route(UPDATE_ARTICLE, request_scope),
+        route_class_override=contract_route(UPDATE_ARTICLE, request_scope, rate_limiter),
     )
 
     return router

@@ -14,15 +14,19 @@ from generated import models
 from generated.responses import (
     BAD_REQUEST_400,
     CONFLICT_409,
+    CONTENT_TOO_LARGE_413,
     INTERNAL_SERVER_ERROR_500,
     TOKEN_ERROR_400,
+    TOO_MANY_REQUESTS_429,
     UNPROCESSABLE_CONTENT_422,
+    UNSUPPORTED_MEDIA_TYPE_415,
 )
 from generated.runtime import (
     Authenticator,
     DeclaredResponse,
     OperationContract,
     Principal,
+    RateLimiter,
     RequestScope,
     contract_route,
     render,
@@ -52,15 +56,27 @@ REGISTER_USER = OperationContract(
             status=201,
             model=models.User,
             media_type="application/json",
-            required_headers=("Location",),
+            required_headers=(
+                "Location",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         409: CONFLICT_409,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 ISSUE_TOKEN = OperationContract(
@@ -72,17 +88,29 @@ ISSUE_TOKEN = OperationContract(
             status=200,
             model=models.TokenResponse,
             media_type="application/json",
-            required_headers=("Cache-Control",),
+            required_headers=(
+                "Cache-Control",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
             fixed_headers={
                 "Cache-Control": "no-store",
             },
         ),
         400: TOKEN_ERROR_400,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/x-www-form-urlencoded",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 LOGOUT = OperationContract(
@@ -94,13 +122,25 @@ LOGOUT = OperationContract(
             status=204,
             model=None,
             media_type=None,
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 
@@ -136,6 +176,7 @@ def build_router(
     implementation: AuthApi,
     security: Authenticator[Principal],
     request_scope: RequestScope,
+    rate_limiter: RateLimiter,
 ) -> APIRouter:
     """Routes for the `auth` tag, bound to one implementation."""
     router = APIRouter()
@@ -155,7 +196,7 @@ def build_router(
         methods=["POST"],
         operation_id="registerUser",
         response_model=None,
-        route_class_override=contract_route(REGISTER_USER, request_scope),
+        route_class_override=contract_route(REGISTER_USER, request_scope, rate_limiter),
     )
 
     async def issue_token(
@@ -173,7 +214,7 @@ def build_router(
         methods=["POST"],
         operation_id="issueToken",
         response_model=None,
-        route_class_override=contract_route(ISSUE_TOKEN, request_scope),
+        route_class_override=contract_route(ISSUE_TOKEN, request_scope, rate_limiter),
     )
 
     async def logout(
@@ -191,7 +232,7 @@ def build_router(
         methods=["POST"],
         operation_id="logout",
         response_model=None,
-        route_class_override=contract_route(LOGOUT, request_scope),
+        route_class_override=contract_route(LOGOUT, request_scope, rate_limiter),
     )
 
     return router

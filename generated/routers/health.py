@@ -15,6 +15,7 @@ from generated.runtime import (
     DeclaredResponse,
     OperationContract,
     Principal,
+    RateLimiter,
     RequestScope,
     contract_route,
     render,
@@ -37,6 +38,10 @@ GET_LIVENESS = OperationContract(
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=False,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 GET_READINESS = OperationContract(
@@ -54,6 +59,10 @@ GET_READINESS = OperationContract(
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=False,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 
@@ -77,6 +86,7 @@ def build_router(
     implementation: HealthApi,
     security: Authenticator[Principal],
     request_scope: RequestScope,
+    rate_limiter: RateLimiter,
 ) -> APIRouter:
     """Routes for the `health` tag, bound to one implementation."""
     router = APIRouter()
@@ -91,7 +101,7 @@ def build_router(
         methods=["GET"],
         operation_id="getLiveness",
         response_model=None,
-        route_class_override=contract_route(GET_LIVENESS, request_scope),
+        route_class_override=contract_route(GET_LIVENESS, request_scope, rate_limiter),
     )
 
     async def get_readiness() -> Response:
@@ -104,7 +114,7 @@ def build_router(
         methods=["GET"],
         operation_id="getReadiness",
         response_model=None,
-        route_class_override=contract_route(GET_READINESS, request_scope),
+        route_class_override=contract_route(GET_READINESS, request_scope, rate_limiter),
     )
 
     return router

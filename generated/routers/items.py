@@ -14,10 +14,13 @@ from starlette.responses import Response
 from generated import models
 from generated.responses import (
     BAD_REQUEST_400,
+    CONTENT_TOO_LARGE_413,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
+    UNSUPPORTED_MEDIA_TYPE_415,
 )
 from generated.runtime import (
     INT_TEXT,
@@ -26,6 +29,7 @@ from generated.runtime import (
     DeclaredResponse,
     OperationContract,
     Principal,
+    RateLimiter,
     RequestScope,
     contract_route,
     render,
@@ -58,13 +62,23 @@ LIST_ITEMS = OperationContract(
             status=200,
             model=models.ItemPage,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 CREATE_ITEM = OperationContract(
@@ -76,15 +90,27 @@ CREATE_ITEM = OperationContract(
             status=201,
             model=models.Item,
             media_type="application/json",
-            required_headers=("Location",),
+            required_headers=(
+                "Location",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(("tags",),),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 GET_ITEM = OperationContract(
@@ -96,14 +122,24 @@ GET_ITEM = OperationContract(
             status=200,
             model=models.Item,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         404: NOT_FOUND_404,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 DELETE_ITEM = OperationContract(
@@ -115,14 +151,24 @@ DELETE_ITEM = OperationContract(
             status=204,
             model=None,
             media_type=None,
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         404: NOT_FOUND_404,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 UPDATE_ITEM = OperationContract(
@@ -134,15 +180,27 @@ UPDATE_ITEM = OperationContract(
             status=200,
             model=models.Item,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
         404: NOT_FOUND_404,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(("tags",),),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 
@@ -206,6 +264,7 @@ def build_router(
     implementation: ItemsApi[Principal],
     security: Authenticator[Principal],
     request_scope: RequestScope,
+    rate_limiter: RateLimiter,
 ) -> APIRouter:
     """Routes for the `items` tag, bound to one implementation."""
     router = APIRouter()
@@ -290,7 +349,7 @@ def build_router(
         methods=["GET"],
         operation_id="listItems",
         response_model=None,
-        route_class_override=contract_route(LIST_ITEMS, request_scope),
+        route_class_override=contract_route(LIST_ITEMS, request_scope, rate_limiter),
     )
 
     async def create_item(
@@ -310,7 +369,7 @@ def build_router(
         methods=["POST"],
         operation_id="createItem",
         response_model=None,
-        route_class_override=contract_route(CREATE_ITEM, request_scope),
+        route_class_override=contract_route(CREATE_ITEM, request_scope, rate_limiter),
     )
 
     async def get_item(
@@ -330,7 +389,7 @@ def build_router(
         methods=["GET"],
         operation_id="getItem",
         response_model=None,
-        route_class_override=contract_route(GET_ITEM, request_scope),
+        route_class_override=contract_route(GET_ITEM, request_scope, rate_limiter),
     )
 
     async def delete_item(
@@ -350,7 +409,7 @@ def build_router(
         methods=["DELETE"],
         operation_id="deleteItem",
         response_model=None,
-        route_class_override=contract_route(DELETE_ITEM, request_scope),
+        route_class_override=contract_route(DELETE_ITEM, request_scope, rate_limiter),
     )
 
     async def update_item(
@@ -372,7 +431,7 @@ def build_router(
         methods=["PATCH"],
         operation_id="updateItem",
         response_model=None,
-        route_class_override=contract_route(UPDATE_ITEM, request_scope),
+        route_class_override=contract_route(UPDATE_ITEM, request_scope, rate_limiter),
     )
 
     return router

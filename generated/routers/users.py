@@ -14,11 +14,14 @@ from generated import models
 from generated.responses import (
     BAD_REQUEST_400,
     CONFLICT_409,
+    CONTENT_TOO_LARGE_413,
     FORBIDDEN_403,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
+    UNSUPPORTED_MEDIA_TYPE_415,
 )
 from generated.runtime import (
     BOOL_TEXT,
@@ -28,6 +31,7 @@ from generated.runtime import (
     DeclaredResponse,
     OperationContract,
     Principal,
+    RateLimiter,
     RequestScope,
     contract_route,
     render,
@@ -45,12 +49,22 @@ GET_CURRENT_USER = OperationContract(
             status=200,
             model=models.User,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 DELETE_CURRENT_USER = OperationContract(
@@ -62,12 +76,22 @@ DELETE_CURRENT_USER = OperationContract(
             status=204,
             model=None,
             media_type=None,
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 UPDATE_CURRENT_USER = OperationContract(
@@ -79,15 +103,27 @@ UPDATE_CURRENT_USER = OperationContract(
             status=200,
             model=models.User,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
         409: CONFLICT_409,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 CHANGE_PASSWORD = OperationContract(
@@ -99,15 +135,27 @@ CHANGE_PASSWORD = OperationContract(
             status=204,
             model=None,
             media_type=None,
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 LIST_USERS = OperationContract(
@@ -119,14 +167,24 @@ LIST_USERS = OperationContract(
             status=200,
             model=models.UserPage,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 GET_USER = OperationContract(
@@ -138,15 +196,25 @@ GET_USER = OperationContract(
             status=200,
             model=models.User,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
         404: NOT_FOUND_404,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 DELETE_USER = OperationContract(
@@ -158,15 +226,25 @@ DELETE_USER = OperationContract(
             status=204,
             model=None,
             media_type=None,
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
         404: NOT_FOUND_404,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type=None,
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=False,
+    max_body_bytes=None,
+    max_json_depth=None,
 )
 
 UPDATE_USER = OperationContract(
@@ -178,16 +256,28 @@ UPDATE_USER = OperationContract(
             status=200,
             model=models.User,
             media_type="application/json",
+            required_headers=(
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ),
         ),
         400: BAD_REQUEST_400,
         401: UNAUTHORIZED_401,
         403: FORBIDDEN_403,
         404: NOT_FOUND_404,
+        413: CONTENT_TOO_LARGE_413,
+        415: UNSUPPORTED_MEDIA_TYPE_415,
         422: UNPROCESSABLE_CONTENT_422,
+        429: TOO_MANY_REQUESTS_429,
         500: INTERNAL_SERVER_ERROR_500,
     },
     body_media_type="application/json",
     unique_item_paths=(),
+    rate_limited=True,
+    checks_media_type=True,
+    max_body_bytes=1048576,
+    max_json_depth=32,
 )
 
 
@@ -274,6 +364,7 @@ def build_router(
     implementation: UsersApi[Principal],
     security: Authenticator[Principal],
     request_scope: RequestScope,
+    rate_limiter: RateLimiter,
 ) -> APIRouter:
     """Routes for the `users` tag, bound to one implementation."""
     router = APIRouter()
@@ -293,7 +384,7 @@ def build_router(
         methods=["GET"],
         operation_id="getCurrentUser",
         response_model=None,
-        route_class_override=contract_route(GET_CURRENT_USER, request_scope),
+        route_class_override=contract_route(GET_CURRENT_USER, request_scope, rate_limiter),
     )
 
     async def delete_current_user(
@@ -311,7 +402,7 @@ def build_router(
         methods=["DELETE"],
         operation_id="deleteCurrentUser",
         response_model=None,
-        route_class_override=contract_route(DELETE_CURRENT_USER, request_scope),
+        route_class_override=contract_route(DELETE_CURRENT_USER, request_scope, rate_limiter),
     )
 
     async def update_current_user(
@@ -331,7 +422,7 @@ def build_router(
         methods=["PATCH"],
         operation_id="updateCurrentUser",
         response_model=None,
-        route_class_override=contract_route(UPDATE_CURRENT_USER, request_scope),
+        route_class_override=contract_route(UPDATE_CURRENT_USER, request_scope, rate_limiter),
     )
 
     async def change_password(
@@ -351,7 +442,7 @@ def build_router(
         methods=["POST"],
         operation_id="changePassword",
         response_model=None,
-        route_class_override=contract_route(CHANGE_PASSWORD, request_scope),
+        route_class_override=contract_route(CHANGE_PASSWORD, request_scope, rate_limiter),
     )
 
     async def list_users(
@@ -419,7 +510,7 @@ def build_router(
         methods=["GET"],
         operation_id="listUsers",
         response_model=None,
-        route_class_override=contract_route(LIST_USERS, request_scope),
+        route_class_override=contract_route(LIST_USERS, request_scope, rate_limiter),
     )
 
     async def get_user(
@@ -439,7 +530,7 @@ def build_router(
         methods=["GET"],
         operation_id="getUser",
         response_model=None,
-        route_class_override=contract_route(GET_USER, request_scope),
+        route_class_override=contract_route(GET_USER, request_scope, rate_limiter),
     )
 
     async def delete_user(
@@ -459,7 +550,7 @@ def build_router(
         methods=["DELETE"],
         operation_id="deleteUser",
         response_model=None,
-        route_class_override=contract_route(DELETE_USER, request_scope),
+        route_class_override=contract_route(DELETE_USER, request_scope, rate_limiter),
     )
 
     async def update_user(
@@ -481,7 +572,7 @@ def build_router(
         methods=["PATCH"],
         operation_id="updateUser",
         response_model=None,
-        route_class_override=contract_route(UPDATE_USER, request_scope),
+        route_class_override=contract_route(UPDATE_USER, request_scope, rate_limiter),
     )
 
     return router

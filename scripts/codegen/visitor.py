@@ -17,6 +17,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 PROBLEM = "application/problem+json"
+# Headers the runtime adds itself (marked `x-supplied-by` in the spec): checked on the way out like every required
+# header, but not part of the typed results implementations return.
+RUNTIME_HEADER_SUPPLIERS = {"rate-limiter"}
 
 
 class UnsupportedSpec(Exception):
@@ -226,7 +229,11 @@ def responses(spec: Spec, op: dict[str, Any], op_name: str) -> list[dict[str, An
                 continue
             required_headers.append(header_name)
             header_schema = spec.resolve(header.get("schema", {}))
-            if "const" in header_schema:
+            supplier = header.get("x-supplied-by")
+            if supplier is not None:
+                if supplier not in RUNTIME_HEADER_SUPPLIERS:
+                    raise UnsupportedSpec(f"{op_name} {status} {header_name}: unknown x-supplied-by `{supplier}`")
+            elif "const" in header_schema:
                 fixed_headers[header_name] = str(header_schema["const"])
             else:
                 result_headers.append({"name": header_name, "py_name": snake(header_name)})
@@ -269,6 +276,14 @@ def operation(spec: Spec, path: str, method: str, op: dict[str, Any], path_param
     successes = [r for r in resps if 200 <= r["status"] < 300]
     if not successes:
         raise UnsupportedSpec(f"{op_id} declares no success response")
+    statuses = {r["status"] for r in resps}
+    if (413 in statuses or 415 in statuses) and body is None:
+        raise UnsupportedSpec(f"{op_id}: 413 and 415 are for operations with a request body")
+    limits = request_limits(spec) if 413 in statuses else {}
+    if limits and body is not None and body["media_type"] == JSON and 400 not in statuses:
+        raise UnsupportedSpec(f"{op_id}: a JSON body with request limits needs a 400 for nesting too deep")
+    if 429 in statuses and "Retry-After" not in next(r for r in resps if r["status"] == 429)["required_headers"]:
+        raise UnsupportedSpec(f"{op_id}: a 429 must require Retry-After")
     results = []
     for r in successes:
         if r["result_headers"] or len(successes) > 1:
@@ -299,7 +314,23 @@ def operation(spec: Spec, path: str, method: str, op: dict[str, Any], path_param
         "return_type": return_type,
         "render_mode": render_mode,
         "default_status": successes[0]["status"],
+        # What the runtime enforces before the operation runs, each answered with the status the spec declares.
+        "rate_limited": 429 in statuses,
+        "checks_media_type": 415 in statuses,
+        "max_body_bytes": limits.get("max-body-bytes"),
+        "max_json_depth": limits.get("max-json-depth"),
     }
+
+
+def request_limits(spec: Spec) -> dict[str, int]:
+    """The document's `x-request-limits` (`max-body-bytes`, `max-json-depth`): the limits behind a declared 413."""
+    limits = spec.raw.get("x-request-limits")
+    keys = {"max-body-bytes", "max-json-depth"}
+    if not isinstance(limits, dict) or set(limits) != keys:
+        raise UnsupportedSpec(f"a declared 413 needs a top-level x-request-limits with exactly {sorted(keys)}")
+    if not all(isinstance(value, int) and value > 0 for value in limits.values()):
+        raise UnsupportedSpec("x-request-limits values must be positive integers")
+    return limits
 
 
 def build_contract(raw: dict[str, Any], source: str) -> dict[str, Any]:

@@ -156,7 +156,8 @@ async def test_token_endpoint_refuses_json(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/v1/auth/token", json={"grant_type": "password", "username": user["email"], "password": DEFAULT_PASSWORD}
     )
-    assert response.status_code in (400, 422)
+    assert response.status_code == 415
+    assert problem(response)["detail"] == "The request body must be application/x-www-form-urlencoded (UTF-8)."
 
 
 # --- refresh_token grant -----------------------------------------------------------------------------------------

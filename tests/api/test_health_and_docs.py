@@ -133,10 +133,18 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
+# What the rate limiter adds to every answer of a rate-limited operation; canned answers carry it too, so each
+# case below breaks the contract in exactly the one way it names.
+RATE_LIMIT_HEADERS = {"ratelimit-limit": "120", "ratelimit-remaining": "119", "ratelimit-reset": "60"}
+
+
 def canned_app(status: int, body: bytes, headers: dict[str, str]) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "http"
-        raw_headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        limited = scope["path"].startswith("/v1/")
+        raw_headers = [
+            (k.lower().encode(), v.encode()) for k, v in {**headers, **(RATE_LIMIT_HEADERS if limited else {})}.items()
+        ]
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -6,7 +6,7 @@ real service runs, with implementations that misbehave on purpose.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -91,6 +91,23 @@ class StubItems(ItemsApi[str]):
         await self.behaviour()
 
 
+class Limiter:
+    """Grants every request (with fixed quota headers) until told to refuse; counts what it was asked."""
+
+    HEADERS: Mapping[str, str] = {"RateLimit-Limit": "5", "RateLimit-Remaining": "4", "RateLimit-Reset": "60"}
+
+    def __init__(self) -> None:
+        self.refuse = False
+        self.headers: dict[str, str] = dict(self.HEADERS)
+        self.asked: list[str] = []
+
+    async def acquire(self, request: Request, operation_id: str) -> Mapping[str, str]:
+        self.asked.append(operation_id)
+        if self.refuse:
+            raise ProblemError(429, "slow down", headers={**self.headers, "Retry-After": "60"})
+        return self.headers
+
+
 class Scope:
     def __init__(self) -> None:
         self.outcomes: list[str] = []
@@ -116,10 +133,15 @@ def scope() -> Scope:
 
 
 @pytest.fixture
-async def client(stub: StubItems, scope: Scope) -> AsyncIterator[httpx.AsyncClient]:
+def limiter() -> Limiter:
+    return Limiter()
+
+
+@pytest.fixture
+async def client(stub: StubItems, scope: Scope, limiter: Limiter) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
     install_problem_handlers(app)
-    app.include_router(build_router(stub, Authenticator(), scope))
+    app.include_router(build_router(stub, Authenticator(), scope, limiter))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://test", headers={"Authorization": "Bearer good"}
@@ -278,3 +300,103 @@ async def test_a_trailing_slash_is_not_redirected(client: httpx.AsyncClient) -> 
     response = await client.get("/v1/items/")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What the runtime checks before an operation runs: the rate limit (429), the media type (415), the body size
+# (413) and JSON nesting (400). Each refusal is declared in the spec, and the operation never runs.
+
+
+async def test_every_answer_carries_the_rate_limit_headers(client: httpx.AsyncClient, stub: StubItems) -> None:
+    assert (await client.get(f"/v1/items/{uuid4()}")).headers["ratelimit-remaining"] == "4"
+
+    async def missing() -> Any:
+        raise ProblemError(404, "There is no item with this id.")
+
+    stub.behaviour = missing
+    refused = await client.get(f"/v1/items/{uuid4()}")
+    assert refused.status_code == 404
+    assert {name: refused.headers[name] for name in Limiter.HEADERS} == dict(Limiter.HEADERS)
+
+
+async def test_a_limiter_that_omits_a_declared_header_makes_a_500(client: httpx.AsyncClient, limiter: Limiter) -> None:
+    del limiter.headers["RateLimit-Reset"]  # the spec requires it on every answer: the runtime checks it too
+    assert_internal_error(await client.get(f"/v1/items/{uuid4()}"))
+
+
+async def test_over_the_limit_the_operation_does_not_run(
+    client: httpx.AsyncClient, stub: StubItems, limiter: Limiter, scope: Scope
+) -> None:
+    limiter.refuse = True
+    response = await client.get("/v1/items")
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "60"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert stub.calls == []
+    assert scope.outcomes == []  # refused before a database session was opened
+    assert limiter.asked == ["listItems"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1", None],
+)
+async def test_a_body_in_an_undeclared_media_type_is_415(
+    client: httpx.AsyncClient, stub: StubItems, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await client.post("/v1/items", content=b'{"name": "Lamp", "price": "19.99"}', headers=headers)
+    assert response.status_code == 415, response.text
+    assert response.json()["detail"] == "The request body must be application/json (UTF-8)."
+    assert stub.calls == []
+
+
+async def test_json_with_a_utf8_charset_is_accepted(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/items",
+        content=b'{"name": "Lamp", "price": "19.99"}',
+        headers={"Content-Type": "Application/JSON; charset=UTF-8"},
+    )
+    assert response.status_code == 500  # past every check: the stub answers an Item where 201 needs a Location
+
+
+async def test_a_body_over_the_size_limit_is_413(client: httpx.AsyncClient, stub: StubItems) -> None:
+    from generated.routers.items import CREATE_ITEM
+
+    assert CREATE_ITEM.max_body_bytes is not None
+    oversized = b'{"name": "' + b"x" * CREATE_ITEM.max_body_bytes + b'"}'
+    response = await client.post("/v1/items", content=oversized, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert str(CREATE_ITEM.max_body_bytes) in response.json()["detail"]
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted while streaming in
+        for start in range(0, len(oversized), 65536):
+            yield oversized[start : start + 65536]
+
+    streamed = await client.post("/v1/items", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    assert stub.calls == []
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+async def test_json_nested_too_deeply_is_400(client: httpx.AsyncClient, stub: StubItems, depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    response = await client.post(
+        "/v1/items",
+        content=f'{{"name": "Lamp", "price": "19.99", "tags": {nested}}}'.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The JSON body nests more than 32 levels deep."
+    assert stub.calls == []
+
+
+async def test_brackets_inside_strings_do_not_count_as_nesting(client: httpx.AsyncClient) -> None:
+    name = '[[[[\\"[[' * 20  # escaped quotes and backslashes inside the string must not end it early
+    response = await client.post(
+        "/v1/items",
+        content=f'{{"name": "{name}", "price": "19.99", "tags": [[[["a"]]]]}}'.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422  # past the nesting check: tags must hold strings, not arrays
+    assert {error["field"] for error in response.json()["errors"]} >= {"/tags/0"}

@@ -172,3 +172,26 @@ def test_env_example_documents_every_setting() -> None:
     assert documented == expected
     # The example must never carry a usable secret.
     assert re.search(r"^SECRET_KEY=\S", text, flags=re.MULTILINE) is None
+
+
+@pytest.mark.parametrize("value", ["120/minute", "10 per second", "1000/hour", "5/2 minutes"])
+def test_rate_limits_in_limits_notation_are_accepted(value: str) -> None:
+    assert make(rate_limit=value, auth_rate_limit=value).rate_limit == value
+
+
+@pytest.mark.parametrize("value", ["fast", "120", "-1/minute", "120/fortnight", ""])
+def test_a_malformed_rate_limit_is_refused(value: str) -> None:
+    with pytest.raises(ValidationError, match="is not a rate limit"):
+        make(rate_limit=value)
+
+
+def test_cors_origins_come_comma_separated_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:5173")
+    assert make().cors_allowed_origins == ["https://app.example.com", "http://localhost:5173"]
+    assert Settings(_env_file=None).cors_allowed_origins == ["https://app.example.com", "http://localhost:5173"]
+
+
+@pytest.mark.parametrize("origin", ["*", "app.example.com", "https://app.example.com/", "ftp://x.example", "null"])
+def test_anything_but_an_exact_origin_is_refused(origin: str) -> None:
+    with pytest.raises(ValidationError, match="is not an origin"):
+        make(cors_allowed_origins=[origin])
