@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
+
+from scripts.live_server import embedded_postgres
 
 
 @pytest.fixture(scope="session")
@@ -25,21 +25,9 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield configured
         return
 
-    # Imported only when needed. (pgserver/__init__ re-exports get_server without __all__, so
-    # strict mypy wants the defining module.) Importing it resolves a runtime directory and warns
-    # when XDG_RUNTIME_DIR is unset (containers, CI); the fallback under /tmp is fine.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-        from pgserver.postgres_server import get_server
-
     # Listens on a Unix socket only; as root it runs postgres as the "pgserver" system user.
-    server = get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
-    try:
-        # get_uri() is "postgresql://postgres:@/postgres?host=<socket dir>" (libpq style).
-        url = make_url(server.get_uri()).set(drivername="postgresql+asyncpg", password=None)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        server.cleanup()
+    with embedded_postgres(tmp_path_factory.mktemp("pgdata")) as url:
+        yield url
 
 
 @pytest.fixture

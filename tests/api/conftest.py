@@ -11,18 +11,14 @@ before the test, so tests are independent.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import socket
-import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import suppress
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 import pytest
@@ -36,14 +32,13 @@ from impl.app import create_app
 from impl.db.engine import create_engine
 from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
 from impl.settings import Settings
+from scripts.live_server import live_server as start_live_server
 from tests.contract_client import ContractValidator, contract_client
-from tests.dbutil import PROJECT_ROOT, create_database, drop_database, unique_database_name, upgrade_to_head
+from tests.dbutil import create_database, drop_database, unique_database_name, upgrade_to_head
 from tests.settings import TEST_SECRET_KEY, settings_for_tests
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 BACKENDS = ["postgresql", "sqlite"]
-# A bounded wait for the live server (it usually answers in about a second).
-LIVE_SERVER_START_TIMEOUT_SECONDS = 60.0
 
 
 def app_settings(database_url: str, **overrides: Any) -> Settings:
@@ -322,87 +317,9 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def live_server_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, IO[bytes]]]:
-    path = tmp_path_factory.mktemp("live-server") / "uvicorn.log"
-    with path.open("wb") as log:
-        yield path, log
-
-
-@pytest.fixture(scope="module")
-async def live_server(postgres_url: str, live_server_log: tuple[Path, IO[bytes]]) -> AsyncIterator[LiveServer]:
+async def live_server(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveServer]:
     """``python -m uvicorn --factory impl.app:create_app`` on a free port, on a fresh migrated PostgreSQL database."""
-    log_path, log = live_server_log
-    name = unique_database_name("live")
-    database_url = await create_database(postgres_url, name)
-    try:
-        await _migrate(database_url)
-        port = _free_port()
-        environment = {
-            **os.environ,
-            "PYTHONPATH": str(PROJECT_ROOT),
-            "DATABASE_URL": database_url,
-            "ENVIRONMENT": "test",
-            "SECRET_KEY": TEST_SECRET_KEY,
-            "ARGON2_TIME_COST": "1",
-            "ARGON2_MEMORY_COST_KIB": "8",
-            "ARGON2_PARALLELISM": "1",
-            "LOG_LEVEL": "WARNING",
-        }
-        for name_to_clear in ("FIRST_SUPERUSER_EMAIL", "FIRST_SUPERUSER_PASSWORD", "SPEC_PATH"):
-            environment.pop(name_to_clear, None)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "impl.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            cwd=str(PROJECT_ROOT),
-            env=environment,
-            stdout=log,
-            stderr=log,
-        )
-        server = LiveServer(base_url=f"http://127.0.0.1:{port}", database_url=database_url, log_path=log_path)
-        try:
-            await _wait_until_ready(process, server)
-            yield server
-        finally:
-            if process.returncode is None:
-                process.terminate()
-                try:
-                    await asyncio.wait_for(process.wait(), timeout=15)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
-    finally:
-        await drop_database(postgres_url, name)
-
-
-async def _wait_until_ready(process: asyncio.subprocess.Process, server: LiveServer) -> None:
-    """Poll /health/ready until it answers 200; fail at once if the process exits, and after a bounded time."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + LIVE_SERVER_START_TIMEOUT_SECONDS
-    async with server.client() as http:
-        while True:
-            with suppress(httpx.TransportError):
-                response = await http.get("/health/ready")
-                if response.status_code == 200:
-                    return
-            if loop.time() > deadline:
-                raise AssertionError(f"the live server was not ready in time; its log:\n{server.log()}")
-            # Waiting for the process to exit paces the loop and notices a crash at once.
-            with suppress(TimeoutError):
-                code = await asyncio.wait_for(process.wait(), timeout=0.1)
-                raise AssertionError(f"the live server exited with {code}; its log:\n{server.log()}")
+    log_path = tmp_path_factory.mktemp("live-server") / "uvicorn.log"
+    async with start_live_server(postgres_url, log_path, environment={"SECRET_KEY": TEST_SECRET_KEY}) as server:
+        yield LiveServer(base_url=server.base_url, database_url=server.database_url, log_path=log_path)
