@@ -144,3 +144,15 @@ def test_lists_share_one_shape() -> None:
         if name.endswith("Cursor"):
             assert parameter["schema"]["pattern"].startswith("^")
             assert parameter["schema"]["pattern"].endswith("$")
+
+
+@pytest.mark.parametrize(("path", "method", "op"), OPERATIONS, ids=[op["operationId"] for _, _, op in OPERATIONS])
+def test_limits_are_declared_where_the_runtime_enforces_them(path: str, method: str, op: dict[str, Any]) -> None:
+    """429 everywhere but the health probes (never throttled); 413 and 415 wherever a body is taken."""
+    statuses = set(op["responses"])
+    assert ("429" in statuses) == (not path.startswith("/health/")), "429 on every operation but the probes"
+    assert {"413", "415"} <= statuses if "requestBody" in op else not {"413", "415"} & statuses
+    for status, response in op["responses"].items():
+        if status.startswith(("2", "4")) and "429" in statuses:
+            headers = resolve(response).get("headers", {})
+            assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(headers), status
