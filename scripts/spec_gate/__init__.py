@@ -1,0 +1,1 @@
+"""The API version gate: breaking-change detection against published specs, and spec releases."""

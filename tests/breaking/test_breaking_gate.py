@@ -1,0 +1,262 @@
+"""The breaking-change gate on fixtures: each is the published 1.0.0 spec with one change and a chosen version.
+
+The published copy never changes, so the fixtures can name its schemas; every verdict comes from running both diff
+tools for real (redocly diff in Node, api-schema-diff in Python) through scripts.spec_gate.breaking.evaluate.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scripts.spec_gate import structure
+from scripts.spec_gate.breaking import Bump, GateResult, evaluate
+from scripts.spec_gate.published import PUBLISHED_DIR, REPO_ROOT, latest_published, load_spec
+
+BASE_PATH = PUBLISHED_DIR / "openapi-1.0.0.yaml"
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def schemas(spec: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = spec["components"]["schemas"]
+    return found
+
+
+def remove_response_field(spec: dict[str, Any]) -> None:
+    user = schemas(spec)["User"]  # only ever sent in responses
+    del user["properties"]["email"]
+    user["required"].remove("email")
+
+
+def add_required_parameter(spec: dict[str, Any]) -> None:
+    parameter = {"name": "owner", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 10}}
+    spec["paths"]["/v1/items"]["get"]["parameters"].append(parameter)
+
+
+def narrow_enum(spec: dict[str, Any]) -> None:
+    schemas(spec)["ItemStatus"]["enum"].remove("archived")  # clients send it in ItemCreate and ItemUpdate
+
+
+def change_type(spec: dict[str, Any]) -> None:
+    schemas(spec)["User"]["properties"]["is_active"]["type"] = "string"
+
+
+def drop_response_constraint(spec: dict[str, Any]) -> None:
+    del schemas(spec)["User"]["properties"]["full_name"]["maxLength"]
+
+
+def make_response_field_optional(spec: dict[str, Any]) -> None:
+    schemas(spec)["User"]["required"].remove("email")
+
+
+def make_response_header_optional(spec: dict[str, Any]) -> None:
+    spec["components"]["headers"]["Location"]["required"] = False
+
+
+def change_request_default(spec: dict[str, Any]) -> None:
+    spec["components"]["parameters"]["Limit"]["schema"]["default"] = 50
+
+
+def add_optional_request_field(spec: dict[str, Any]) -> None:
+    schemas(spec)["ItemCreate"]["properties"]["nickname"] = {"type": "string", "maxLength": 40}
+
+
+def add_operation(spec: dict[str, Any]) -> None:
+    ok = {
+        "description": "Pong.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HealthStatus"}}},
+    }
+    operation = {"operationId": "ping", "tags": ["health"], "summary": "Ping", "security": [], "responses": {"200": ok}}
+    spec["paths"]["/v1/ping"] = {"get": operation}
+
+
+def drop_request_constraint(spec: dict[str, Any]) -> None:
+    del schemas(spec)["LogoutRequest"]["properties"]["refresh_token"]["maxLength"]
+
+
+def no_change(spec: dict[str, Any]) -> None:
+    """The published spec as it is (only the version set by write_variant differs)."""
+
+
+def edit_documentation(spec: dict[str, Any]) -> None:
+    spec["info"]["description"] += "\nA new paragraph.\n"
+    schemas(spec)["Price"]["description"] = "An exact amount of money."
+    spec["components"]["examples"]["User"]["value"]["full_name"] = "Ada King"
+
+
+def write_variant(directory: Path, mutate: Mutation, version: str) -> Path:
+    spec = copy.deepcopy(load_spec(BASE_PATH))
+    mutate(spec)
+    spec["info"]["version"] = version
+    path = directory / f"{mutate.__name__}-{version}.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def judge(directory: Path, mutate: Mutation, version: str) -> GateResult:
+    return evaluate(BASE_PATH, write_variant(directory, mutate, version))
+
+
+def reported(result: GateResult) -> str:
+    return result.explain()
+
+
+# (mutation, words the explanation must contain to name the change)
+BREAKING_CASES = [
+    pytest.param(remove_response_field, ["property-removed", "`email`"], id="removed-response-field"),
+    pytest.param(add_required_parameter, ["parameter-became-required", "`owner`"], id="new-required-parameter"),
+    pytest.param(narrow_enum, ["enum-values-removed", "'archived'"], id="narrowed-enum"),
+    pytest.param(change_type, ["schema-type-changed", "`is_active`", "'string'"], id="changed-type"),
+    pytest.param(
+        drop_response_constraint, ["schema-constraint-changed", "`maxLength` of `full_name`"], id="dropped-constraint"
+    ),
+    pytest.param(
+        make_response_field_optional, ["required-properties-removed", "`email`"], id="response-field-optional"
+    ),
+    pytest.param(
+        make_response_header_optional, ["response-header-became-optional", "`Location`"], id="header-optional"
+    ),
+    pytest.param(change_request_default, ["request-default-changed", "`limit`", "from 20 to 50"], id="changed-default"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "names"), BREAKING_CASES)
+def test_a_breaking_change_with_a_minor_bump_fails_naming_the_change(
+    tmp_path: Path, mutate: Mutation, names: list[str]
+) -> None:
+    result = judge(tmp_path, mutate, "1.1.0")
+
+    assert not result.passed
+    assert result.required_bump == Bump.MAJOR
+    assert any(failure.startswith("breaking-change-needs-major-bump") for failure in result.failures)
+    explanation = reported(result)
+    for name in names:
+        assert name in explanation, f"{name!r} missing from:\n{explanation}"
+
+
+@pytest.mark.parametrize(("mutate", "names"), BREAKING_CASES)
+def test_the_same_breaking_change_with_a_major_bump_passes(tmp_path: Path, mutate: Mutation, names: list[str]) -> None:
+    result = judge(tmp_path, mutate, "2.0.0")
+
+    assert result.passed, reported(result)
+    assert result.required_bump == Bump.MAJOR
+    assert result.breaking  # still listed, so the release notes can say what broke
+
+
+@pytest.mark.parametrize(
+    ("mutate", "names"),
+    [
+        pytest.param(add_optional_request_field, ["nickname"], id="added-optional-request-field"),
+        pytest.param(add_operation, ["/v1/ping"], id="new-operation"),
+        # Accepting more in a request breaks no client: a minor bump (an unchanged version still fails, below).
+        pytest.param(drop_request_constraint, ["maxLength"], id="loosened-request-constraint"),
+    ],
+)
+def test_a_non_breaking_change_with_a_minor_bump_passes(tmp_path: Path, mutate: Mutation, names: list[str]) -> None:
+    result = judge(tmp_path, mutate, "1.1.0")
+
+    assert result.passed, reported(result)
+    assert result.required_bump == Bump.MINOR
+    assert not result.breaking
+    assert any(
+        name in finding.where or name in finding.message
+        for finding in result.non_breaking + result.modifications
+        for name in names
+    )
+
+
+def test_a_changed_spec_with_an_unchanged_version_fails(tmp_path: Path) -> None:
+    result = judge(tmp_path, add_operation, "1.0.0")
+
+    assert not result.passed
+    assert result.failures[0].startswith("changed-without-version-bump")
+    assert "stayed 1.0.0" in reported(result)
+
+
+def test_a_constraint_dropped_from_a_request_still_needs_a_version_bump(tmp_path: Path) -> None:
+    result = judge(tmp_path, drop_request_constraint, "1.0.0")
+
+    assert result.failures[0].startswith("changed-without-version-bump")
+
+
+def test_a_non_breaking_change_with_only_a_patch_bump_fails(tmp_path: Path) -> None:
+    result = judge(tmp_path, add_operation, "1.0.1")
+
+    assert not result.passed
+    assert result.failures[0].startswith("change-needs-minor-bump")
+    assert "1.1.0 or later" in reported(result)
+
+
+def test_a_documentation_only_change_may_take_a_patch_bump(tmp_path: Path) -> None:
+    result = judge(tmp_path, edit_documentation, "1.0.1")
+
+    assert result.passed, reported(result)
+    assert result.required_bump == Bump.PATCH
+
+
+def test_a_documentation_only_change_still_needs_a_bump(tmp_path: Path) -> None:
+    result = judge(tmp_path, edit_documentation, "1.0.0")
+
+    assert result.failures[0].startswith("changed-without-version-bump")
+
+
+def test_the_same_api_rewritten_passes_at_the_same_version(tmp_path: Path) -> None:
+    spec = load_spec(BASE_PATH)
+    # Other key order, other quoting, no comments: the same document once parsed.
+    reordered = dict(reversed(list(spec.items())))
+    head = tmp_path / "reformatted.yaml"
+    head.write_text(yaml.safe_dump(reordered, sort_keys=True, default_style='"'), encoding="utf-8")
+
+    result = evaluate(BASE_PATH, head)
+
+    assert result.passed, reported(result)
+    assert result.required_bump == Bump.NONE
+
+
+def test_a_version_lower_than_published_fails_even_without_changes(tmp_path: Path) -> None:
+    result = judge(tmp_path, no_change, "0.9.0")
+
+    assert result.failures == ["version-lower-than-published: info.version 0.9.0 is lower than the published 1.0.0."]
+
+
+def test_removing_a_property_named_like_a_documentation_keyword_is_not_documentation() -> None:
+    base = load_spec(BASE_PATH)
+    head = copy.deepcopy(base)
+    del schemas(head)["Item"]["properties"]["description"]  # a field called `description`, not a description
+
+    documented = copy.deepcopy(base)
+    edit_documentation(documented)
+
+    assert not structure.documentation_only_change(base, head)
+    assert structure.documentation_only_change(base, documented)
+
+
+def test_the_newest_published_version_is_chosen_in_semver_order(tmp_path: Path) -> None:
+    for version in ("1.2.0", "1.10.0", "1.9.3"):
+        (tmp_path / f"openapi-{version}.yaml").write_text("{}", encoding="utf-8")
+
+    assert latest_published(tmp_path) == tmp_path / "openapi-1.10.0.yaml"
+    assert latest_published(tmp_path / "nothing-here") is None
+
+
+def test_the_command_line_exits_1_and_names_the_rule_and_the_change(tmp_path: Path) -> None:
+    head = write_variant(tmp_path, remove_response_field, "1.1.0")
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "scripts.spec_gate.breaking", "--base", str(BASE_PATH), "--head", str(head)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "breaking-change-needs-major-bump" in completed.stdout
+    assert "Property `email` of `User` was removed." in completed.stdout
