@@ -24,6 +24,9 @@ MIN_PRODUCTION_SECRET_LENGTH = 32
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The largest value of the spec's RateLimit-* headers (format int32).
+MAX_HEADER_INT = 2**31 - 1
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -166,9 +169,12 @@ class Settings(BaseSettings):
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         try:
-            parse_rate_limit(value)
+            limit = parse_rate_limit(value)
         except ValueError as error:
             raise ValueError(f"{value!r} is not a rate limit like `120/minute` ({error})") from None
+        # The RateLimit-* headers are int32 in the spec (JavaScript clients read them exactly).
+        if limit.amount > MAX_HEADER_INT or limit.get_expiry() > MAX_HEADER_INT:
+            raise ValueError(f"{value!r} is not a rate limit the RateLimit-* headers can state (int32)")
         return value
 
     @field_validator("cors_allowed_origins", mode="before")

@@ -185,6 +185,12 @@ def test_a_malformed_rate_limit_is_refused(value: str) -> None:
         make(rate_limit=value)
 
 
+@pytest.mark.parametrize("value", ["2147483648/minute", "1/100 years"])
+def test_a_rate_limit_beyond_the_int32_headers_is_refused(value: str) -> None:
+    with pytest.raises(ValidationError, match="RateLimit-\\* headers can state"):
+        make(auth_rate_limit=value)
+
+
 def test_cors_origins_come_comma_separated_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:5173")
     assert make().cors_allowed_origins == ["https://app.example.com", "http://localhost:5173"]

@@ -156,3 +156,20 @@ def test_limits_are_declared_where_the_runtime_enforces_them(path: str, method: 
         if status.startswith(("2", "4")) and "429" in statuses:
             headers = resolve(response).get("headers", {})
             assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(headers), status
+
+
+def test_every_number_in_the_document_survives_javascript_tools() -> None:
+    """Redocly, openapi-typescript and the docs read the spec with doubles: beyond 2**53 a bound silently changes."""
+
+    def numbers(node: Any, where: str = "#") -> Iterator[tuple[str, int | float]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from numbers(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from numbers(value, f"{where}/{index}")
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            yield where, node
+
+    unsafe = [where for where, value in numbers(SPEC) if abs(value) > 2**53 - 1]
+    assert unsafe == []
