@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 
 from scripts.spec_gate.published import PUBLISHED_DIR, format_version, published_path, spec_version
+from scripts.spec_gate.structure import HTTP_METHODS
 
 ROOT = Path(__file__).resolve().parent.parent
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 class PublishError(Exception):

@@ -287,6 +287,13 @@ async def create_article(client: httpx.AsyncClient, account: Account, **fields: 
     return article
 
 
+async def items_of(client: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:
+    """Every item ``account`` owns (the suite never creates more than one page)."""
+    response = await client.get("/v1/items", params={"limit": 100}, headers=account.headers)
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
 def problem(response: httpx.Response) -> dict[str, Any]:
     """The problem document of an error response (the contract layer has checked its shape)."""
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers

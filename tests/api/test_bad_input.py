@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.conftest import Account, create_article, create_item, error_fields, problem
+from tests.api.conftest import Account, create_article, create_item, error_fields, items_of, problem
 from tests.contract_client import HTTP_METHODS, spec_document
 
 JSON_HEADERS = {"content-type": "application/json"}
@@ -17,12 +17,6 @@ JSON_HEADERS = {"content-type": "application/json"}
 def raw(body: str) -> bytes:
     """A JSON text sent as is (escapes such as \\ud800 stay escapes: json.dumps would refuse nothing)."""
     return body.encode("utf-8")
-
-
-async def items_of(client: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:
-    response = await client.get("/v1/items", params={"limit": 100}, headers=account.headers)
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
 
 
 @pytest.fixture

@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from impl.app import create_app
-from tests.api.conftest import DEFAULT_PASSWORD, Account, Database, app_settings, create_article, create_item, problem
-from tests.contract_client import contract_client
-from tests.dbutil import PROJECT_ROOT
+from tests.api.conftest import (
+    DEFAULT_PASSWORD,
+    Account,
+    Database,
+    app_settings,
+    create_article,
+    create_item,
+    items_of,
+    problem,
+)
+from tests.contract_client import contract_client, spec_document
 
 JSON_HEADERS = {"content-type": "application/json"}
-LIMITS = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text())["x-request-limits"]
+LIMITS = spec_document()["x-request-limits"]
 MAX_BODY_BYTES: int = LIMITS["max-body-bytes"]
 MAX_JSON_DEPTH: int = LIMITS["max-json-depth"]
-
-
-async def items_of(client: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:
-    response = await client.get("/v1/items", params={"limit": 100}, headers=account.headers)
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
 
 
 # --- 413: bodies over the declared size --------------------------------------------------------------------------
@@ -54,8 +54,7 @@ async def test_an_oversized_update_is_413_and_changes_nothing(client: httpx.Asyn
 
 async def test_the_largest_valid_article_fits_the_limit(client: httpx.AsyncClient, user: Account) -> None:
     # The limit must never refuse a valid request: the longest body, every character at its longest escape.
-    spec = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text())
-    longest = spec["components"]["schemas"]["ArticleBody"]["maxLength"]
+    longest = spec_document()["components"]["schemas"]["ArticleBody"]["maxLength"]
     body = '{"title": "t", "body": "' + "\\u00e9" * longest + '"}'
     assert len(body.encode()) <= MAX_BODY_BYTES
     response = await client.post("/v1/articles", content=body.encode(), headers={**JSON_HEADERS, **user.headers})
