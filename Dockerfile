@@ -26,13 +26,14 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-project
 
 COPY openapi.yaml alembic.ini ./
+COPY contract_runtime ./contract_runtime
 COPY generated ./generated
 COPY impl ./impl
 COPY alembic ./alembic
 COPY scripts ./scripts
 # The executable bit does not survive every checkout (e.g. on Windows); set it here.
 RUN chmod 0755 scripts/entrypoint.sh \
-    && python -m compileall -q generated impl alembic scripts
+    && python -m compileall -q contract_runtime generated impl alembic scripts
 
 # --- runtime: the virtualenv and the app, run as an unprivileged user ------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

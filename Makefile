@@ -8,7 +8,7 @@ export UV
 # Redocly CLI: no usage telemetry, no update check (CI is offline but for the package registries).
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
-SRC := impl scripts tests alembic
+SRC := contract_runtime impl scripts tests alembic
 
 .PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast bench clean
 
@@ -44,7 +44,7 @@ format: install ## apply ruff fixes and formatting
 	$(UV) run --frozen ruff format $(SRC)
 
 typecheck: install ## mypy --strict on impl, scripts, tests and the generated code they use
-	$(UV) run --frozen mypy --strict impl scripts tests generated
+	$(UV) run --frozen mypy --strict contract_runtime impl scripts tests generated
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

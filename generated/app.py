@@ -7,6 +7,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from contract_runtime import (
+    Authenticator,
+    Principal,
+    RateLimiter,
+    RequestScope,
+    install_problem_handlers,
+)
 from generated.routers.articles import ArticlesApi
 from generated.routers.articles import build_router as build_articles_router
 from generated.routers.auth import AuthApi
@@ -17,13 +24,6 @@ from generated.routers.items import ItemsApi
 from generated.routers.items import build_router as build_items_router
 from generated.routers.users import UsersApi
 from generated.routers.users import build_router as build_users_router
-from generated.runtime import (
-    Authenticator,
-    Principal,
-    RateLimiter,
-    RequestScope,
-    install_problem_handlers,
-)
 
 # method name -> operationId, per tag: startup errors name the operation as the spec does.
 OPERATION_IDS: dict[str, dict[str, str]] = {

@@ -3,8 +3,8 @@
 
 """The spec's shared responses (components/responses), one DeclaredResponse per status they are used with."""
 
+from contract_runtime import DeclaredResponse
 from generated import models
-from generated.runtime import DeclaredResponse
 
 BAD_REQUEST_400 = DeclaredResponse(
     status=400,

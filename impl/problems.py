@@ -1,4 +1,4 @@
-"""The typed error family implementations raise; generated/runtime.py renders each as problem+json.
+"""The typed error family implementations raise; contract_runtime renders each as problem+json.
 
 Raising one of these is the only way an implementation answers with an error, and the generated layer refuses
 any status the operation does not declare, so the family stays small.
@@ -6,7 +6,7 @@ any status the operation does not declare, so the family stays small.
 
 from collections.abc import Mapping
 
-from generated.runtime import ProblemError
+from contract_runtime import ProblemError
 
 
 class Unauthorized(ProblemError):

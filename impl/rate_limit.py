@@ -1,4 +1,4 @@
-"""Per-client rate limits: the spec's 429 answers and `RateLimit-*` headers (generated.runtime.RateLimiter).
+"""Per-client rate limits: the spec's 429 answers and `RateLimit-*` headers (contract_runtime.RateLimiter).
 
 Counted with `limits` (moving window: never more than N requests in any window), keyed by client address.
 Registration and the token endpoint have their own, stricter quota against password guessing. The storage is a

@@ -10,6 +10,16 @@ from typing import Annotated, ClassVar
 from fastapi import APIRouter, Body, Form
 from starlette.responses import Response
 
+from contract_runtime import (
+    Authenticator,
+    DeclaredResponse,
+    OperationContract,
+    Principal,
+    RateLimiter,
+    RequestScope,
+    contract_route,
+    render,
+)
 from generated import models
 from generated.responses import (
     BAD_REQUEST_400,
@@ -20,16 +30,6 @@ from generated.responses import (
     TOO_MANY_REQUESTS_429,
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
-)
-from generated.runtime import (
-    Authenticator,
-    DeclaredResponse,
-    OperationContract,
-    Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
 )
 
 __all__ = ["AuthApi", "build_router", "RegisterUser201Response"]

@@ -8,9 +8,7 @@ from abc import ABC, abstractmethod
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from generated import models
-from generated.responses import INTERNAL_SERVER_ERROR_500, SERVICE_UNAVAILABLE_503
-from generated.runtime import (
+from contract_runtime import (
     Authenticator,
     DeclaredResponse,
     OperationContract,
@@ -20,6 +18,8 @@ from generated.runtime import (
     contract_route,
     render,
 )
+from generated import models
+from generated.responses import INTERNAL_SERVER_ERROR_500, SERVICE_UNAVAILABLE_503
 
 __all__ = ["HealthApi", "build_router"]
 

@@ -11,18 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Path, Query
 from starlette.responses import Response
 
-from generated import models
-from generated.responses import (
-    BAD_REQUEST_400,
-    CONTENT_TOO_LARGE_413,
-    INTERNAL_SERVER_ERROR_500,
-    NOT_FOUND_404,
-    TOO_MANY_REQUESTS_429,
-    UNAUTHORIZED_401,
-    UNPROCESSABLE_CONTENT_422,
-    UNSUPPORTED_MEDIA_TYPE_415,
-)
-from generated.runtime import (
+from contract_runtime import (
     INT_TEXT,
     UUID_TEXT,
     Authenticator,
@@ -33,6 +22,17 @@ from generated.runtime import (
     RequestScope,
     contract_route,
     render,
+)
+from generated import models
+from generated.responses import (
+    BAD_REQUEST_400,
+    CONTENT_TOO_LARGE_413,
+    INTERNAL_SERVER_ERROR_500,
+    NOT_FOUND_404,
+    TOO_MANY_REQUESTS_429,
+    UNAUTHORIZED_401,
+    UNPROCESSABLE_CONTENT_422,
+    UNSUPPORTED_MEDIA_TYPE_415,
 )
 
 __all__ = ["ItemsApi", "build_router", "ListItemsSort", "CreateItem201Response"]

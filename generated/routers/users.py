@@ -10,6 +10,19 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Path, Query
 from starlette.responses import Response
 
+from contract_runtime import (
+    BOOL_TEXT,
+    INT_TEXT,
+    UUID_TEXT,
+    Authenticator,
+    DeclaredResponse,
+    OperationContract,
+    Principal,
+    RateLimiter,
+    RequestScope,
+    contract_route,
+    render,
+)
 from generated import models
 from generated.responses import (
     BAD_REQUEST_400,
@@ -22,19 +35,6 @@ from generated.responses import (
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
-)
-from generated.runtime import (
-    BOOL_TEXT,
-    INT_TEXT,
-    UUID_TEXT,
-    Authenticator,
-    DeclaredResponse,
-    OperationContract,
-    Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
 )
 
 __all__ = ["UsersApi", "build_router"]

@@ -10,7 +10,7 @@ from impl.unit_of_work import current_session
 
 
 class BearerAuthenticator:
-    """Fulfils generated.runtime.Authenticator[CurrentUser]."""
+    """Fulfils contract_runtime.Authenticator[CurrentUser]."""
 
     def __init__(self, tokens: AccessTokenCodec) -> None:
         self._tokens = tokens

@@ -2,8 +2,9 @@
 
 Two generators, each pinned exactly:
 - fastapi-code-generator renders our templates (scripts/codegen/templates) with our visitor
-  (scripts/codegen/visitor.py) into the routers, interfaces, runtime and create_app. It pins an old
-  datamodel-code-generator, so it runs in its own isolated tool environment through `uv tool run`.
+  (scripts/codegen/visitor.py) into the routers, interfaces and create_app, which import the hand-written
+  contract runtime (contract_runtime/). It pins an old datamodel-code-generator, so it runs in its own isolated
+  tool environment through `uv tool run`.
 - datamodel-code-generator (a dev dependency of the project, current release) writes the Pydantic v2 models.
 Everything is assembled in a temporary folder, formatted with ruff, and then either swapped in or diffed.
 """
@@ -97,7 +98,7 @@ def generate_into(out: Path, work: Path, spec: Path = SPEC) -> None:
 
     (out / "routers").mkdir(parents=True)
     fcg_header = header(FCG + " + scripts/codegen")
-    for name in ("runtime", "responses", "app"):
+    for name in ("responses", "app"):
         body = strip_tool_header((fcg_out / f"{name}.py").read_text())
         (out / f"{name}.py").write_text(fcg_header + "\n" + body)
     for router in sorted((fcg_out / "routers").glob("*.py")):

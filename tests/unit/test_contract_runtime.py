@@ -16,9 +16,9 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 
+from contract_runtime import ProblemError, install_problem_handlers
 from generated import models
 from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, build_router
-from generated.runtime import ProblemError, install_problem_handlers
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 OWNER = uuid4()

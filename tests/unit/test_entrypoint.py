@@ -296,7 +296,17 @@ def test_everything_the_dockerfile_copies_is_in_the_build_context() -> None:
         if arguments.startswith("--from="):
             continue
         sources.extend(parts[:-1])
-    expected = {"pyproject.toml", "uv.lock", "openapi.yaml", "alembic.ini", "generated", "impl", "alembic", "scripts"}
+    expected = {
+        "pyproject.toml",
+        "uv.lock",
+        "openapi.yaml",
+        "alembic.ini",
+        "contract_runtime",
+        "generated",
+        "impl",
+        "alembic",
+        "scripts",
+    }
     assert expected <= set(sources)
     for source in [*sources, "scripts/entrypoint.sh", "scripts/prestart.py", "scripts/__init__.py"]:
         assert (PROJECT_ROOT / source).exists(), source
