@@ -1,6 +1,7 @@
 """RFC 9457 problem documents: the error an implementation raises, and how any problem is rendered."""
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -16,6 +17,19 @@ _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 # Where a field error can be (the `in` of a validation problem's errors[]).
 FIELD_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+# The longest `instance` a problem document carries (the spec's Problem.instance maxLength). Operations answer
+# longer paths 404 (see routing); any other problem about such a path leaves `instance` out rather than cut it.
+MAX_INSTANCE_LENGTH = 2048
+
+# Characters a path may keep unencoded in a URI reference (RFC 3986 pchar and "/"); everything else, including
+# control characters and a backslash, is percent-encoded from the decoded path exactly once.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+# Text that cannot appear in a problem document: NUL (the spec's strings refuse it) and unpaired UTF-16 surrogates
+# (not encodable as UTF-8). Clients choose field names, so both are replaced, never echoed. (A path is different:
+# `instance` percent-encodes it, which carries a NUL as `%00`.)
+_UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class ProblemError(Exception):
@@ -43,14 +57,31 @@ class ProblemError(Exception):
         self.extensions = dict(extensions or {})
 
 
+def clean_text(text: str) -> str:
+    """`text` with NUL and unpaired surrogates replaced by U+FFFD, so a problem document can always carry it."""
+    return _UNSAFE_TEXT.sub("\ufffd", text)
+
+
+def problem_instance(scope: Mapping[str, Any]) -> str:
+    """The request path as a URI reference: encoded once from the decoded path the server routed on.
+
+    Built from the ASGI scope, not `request.url`: URL parsing reads `//v1/items` as a host named `v1` and drops CR
+    and LF. A path beginning with `//` gets the `/.` prefix RFC 3986 section 3.3 prescribes for a path without an
+    authority, so the reference still resolves to the same path.
+    """
+    instance = quote(str(scope.get("path", "")), safe=_PATH_SAFE, errors="replace")
+    return "/." + instance if instance.startswith("//") else instance
+
+
 def problem_payload(request: Request, error: ProblemError) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "type": error.type,
         "title": error.title,
         "status": error.status,
-        # Percent-encoded again: the decoded path may hold characters a URI reference cannot.
-        "instance": quote(request.url.path, safe="/:@!$&'()*+,;=-._~"),
     }
+    instance = problem_instance(request.scope)
+    if len(instance) <= MAX_INSTANCE_LENGTH:
+        payload["instance"] = instance
     if error.detail is not None:
         payload["detail"] = error.detail
     payload.update(error.extensions)
@@ -90,9 +121,9 @@ def validation_problem(errors: Sequence[Mapping[str, Any]]) -> ProblemError:
         field_errors.append(
             {
                 "in": where,
-                "field": name[:512],
-                "detail": str(error.get("msg", "Invalid value."))[:1000],
-                "type": str(error.get("type", "invalid"))[:100],
+                "field": clean_text(name[:512]),
+                "detail": clean_text(str(error.get("msg", "Invalid value."))[:1000]),
+                "type": clean_text(str(error.get("type", "invalid"))[:100]),
             }
         )
     return ProblemError(

@@ -18,7 +18,14 @@ from starlette.routing import Match
 
 from contract_runtime.checks import check_body
 from contract_runtime.contract import ContractViolation, OperationContract
-from contract_runtime.problems import ProblemError, internal_error, problem_response, validation_problem
+from contract_runtime.problems import (
+    MAX_INSTANCE_LENGTH,
+    ProblemError,
+    internal_error,
+    problem_instance,
+    problem_response,
+    validation_problem,
+)
 from contract_runtime.protocols import RateLimiter, RequestScope
 from contract_runtime.responses import checked_problem, runtime_headers
 
@@ -41,6 +48,9 @@ def contract_route(
                         # Counted first: a refused request costs no body reading, no parsing, no database work.
                         if contract.rate_limited:
                             runtime_headers.set(await rate_limiter.acquire(request, contract.operation_id))
+                        if 404 in contract.responses and len(problem_instance(request.scope)) > MAX_INSTANCE_LENGTH:
+                            # No resource has a path this long (and no problem document could name it).
+                            raise ProblemError(404, "There is no resource at this path.")
                         await check_body(request, contract)
                         async with request_scope():
                             return await handle(request)
