@@ -10,7 +10,7 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 SRC := contract_runtime impl scripts tests alembic
 
-.PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast bench clean
+.PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -59,9 +59,6 @@ test: lint typecheck check-generated lint-spec ## every gate, then the whole tes
 
 test-fast: install ## the test suite only
 	$(UV) run --frozen pytest -x -q
-
-bench: install ## benchmarks (timing claims live here, never in tests): unknown email vs wrong password
-	$(UV) run --frozen python -m scripts.bench_login_timing
 
 clean: ## remove caches, build outputs, reports and the local SQLite file
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis app.db dist reports
