@@ -6,6 +6,8 @@
 SDK_DIR := dist/sdk
 SDK_PACKAGES := $(SDK_DIR)/packages
 SDK_PYTHON_PACKAGE := contract_api_client
+# The hand-written layer (clients, problems, pagination, retries, tokens), copied into the generated package.
+SDK_PYTHON_LAYER := sdk/python/$(SDK_PYTHON_PACKAGE)
 # Pinned exactly and run isolated (`uv tool run`), like fastapi-code-generator: its dependencies stay out of uv.lock.
 OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
 # info.version of the spec is the version of both packages (openapi-python-client reads it by itself).
@@ -18,8 +20,15 @@ sdk: sdk-python sdk-typescript ## generate the Python and TypeScript SDKs into d
 sdk-python: install ## generate the Python SDK (dist/sdk/python) and build its sdist and wheel
 	rm -rf $(SDK_DIR)/python $(SDK_PACKAGES)/$(SDK_PYTHON_PACKAGE)-*
 	@# --fail-on-warning: a warning means some operation or model was left out of the SDK.
+	@# sdk/python/templates overrides the generator's README and package __init__ (which exports the layer).
 	$(UV) tool run --from $(OPENAPI_PYTHON_CLIENT) openapi-python-client generate --path openapi.yaml \
-		--output-path $(SDK_DIR)/python --meta uv --config sdk/python/openapi-python-client.yaml --fail-on-warning
+		--output-path $(SDK_DIR)/python --meta uv --config sdk/python/openapi-python-client.yaml --fail-on-warning \
+		--custom-template-path sdk/python/templates
+	@# The layer joins the generated package; it must never replace a generated module.
+	@for module in $(SDK_PYTHON_LAYER)/*.py; do \
+		if [ -e $(SDK_DIR)/python/$(SDK_PYTHON_PACKAGE)/$$(basename $$module) ]; then \
+			echo "sdk: $$module would replace a generated module" >&2; exit 1; fi; done
+	cp $(SDK_PYTHON_LAYER)/*.py $(SDK_DIR)/python/$(SDK_PYTHON_PACKAGE)/
 	@# The generator's own post hooks would call whatever ruff is on PATH; the locked one formats instead.
 	$(UV) run --frozen ruff check --quiet --fix-only --extend-select=I $(SDK_DIR)/python
 	$(UV) run --frozen ruff format --quiet $(SDK_DIR)/python
