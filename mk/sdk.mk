@@ -49,11 +49,16 @@ sdk-typescript: node_modules/.package-lock.json ## generate and compile the Type
 	npm pack --silent $(SDK_DIR)/typescript --pack-destination $(SDK_PACKAGES)
 
 sdk-test: sdk ## both SDKs against a live server: mypy --strict + pytest (Python), tsc --strict + node (TypeScript)
-	@# tests/sdk is excluded from `make typecheck` (the SDK it imports is build output) and checked here, with its own
-	@# cache: sharing .mypy_cache with a run where contract_api_client was missing gave false attr-defined errors.
+	$(UV) run --frozen ruff check $(SDK_PYTHON_LAYER)
+	$(UV) run --frozen ruff format --check $(SDK_PYTHON_LAYER)
+	@# The package as generated plus the layer, type-checked from its build tree.
 	MYPYPATH=$(SDK_DIR)/python $(UV) run --frozen mypy --strict --cache-dir $(SDK_DIR)/.mypy_cache \
-		$(SDK_DIR)/python/$(SDK_PYTHON_PACKAGE) tests/sdk/*.py
-	$(UV) run --frozen pytest tests/sdk
+		$(SDK_DIR)/python/$(SDK_PYTHON_PACKAGE)
+	@# The tests use the packed wheel, installed (with its declared dependencies) as a partner would install it;
+	@# they are excluded from `make typecheck` and checked here against that wheel, with their own mypy cache.
+	version=$$($(SDK_SPEC_VERSION)) && wheel=$(SDK_PACKAGES)/$(SDK_PYTHON_PACKAGE)-$$version-py3-none-any.whl && \
+		$(UV) run --frozen --with $$wheel mypy --strict --cache-dir $(SDK_DIR)/.mypy_cache_tests tests/sdk/*.py && \
+		$(UV) run --frozen --with $$wheel pytest tests/sdk
 	@# The flow runs against the packed tarball, installed as a partner team would install it.
 	rm -rf $(SDK_DIR)/flow-test
 	mkdir -p $(SDK_DIR)/flow-test
