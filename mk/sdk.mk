@@ -11,6 +11,8 @@ SDK_PYTHON_LAYER := sdk/python/$(SDK_PYTHON_PACKAGE)
 # Pinned exactly and run isolated (`uv tool run`), like fastapi-code-generator: its dependencies stay out of uv.lock.
 OPENAPI_PYTHON_CLIENT := openapi-python-client==0.29.1
 # info.version of the spec is the version of both packages (openapi-python-client reads it by itself).
+# The throttled server of the retry tests (tests/sdk/conftest.py has the same): a few requests in a row meet a 429.
+SDK_THROTTLED := --env "RATE_LIMIT=3/2 seconds" --env "AUTH_RATE_LIMIT=2/2 seconds"
 SDK_SPEC_VERSION = $(UV) run --frozen python -c 'import yaml; print(yaml.safe_load(open("openapi.yaml"))["info"]["version"])'
 
 .PHONY: sdk sdk-python sdk-typescript sdk-test
@@ -59,12 +61,19 @@ sdk-test: sdk ## both SDKs against a live server: mypy --strict + pytest (Python
 	version=$$($(SDK_SPEC_VERSION)) && wheel=$(SDK_PACKAGES)/$(SDK_PYTHON_PACKAGE)-$$version-py3-none-any.whl && \
 		$(UV) run --frozen --with $$wheel mypy --strict --cache-dir $(SDK_DIR)/.mypy_cache_tests tests/sdk/*.py && \
 		$(UV) run --frozen --with $$wheel pytest tests/sdk
-	@# The flow runs against the packed tarball, installed as a partner team would install it.
+	@# The TypeScript tests run against the packed tarball, installed as a partner team would install it; the
+	@# README's walkthrough is compiled and run with them. flow.js and the walkthrough use a server with the usual
+	@# gate limits, retry.js one whose low rate limits answer real 429s.
 	rm -rf $(SDK_DIR)/flow-test
 	mkdir -p $(SDK_DIR)/flow-test
-	cp sdk/typescript/flow-test/package.json sdk/typescript/flow-test/tsconfig.json sdk/typescript/flow-test/flow.ts \
+	cp sdk/typescript/flow-test/package.json sdk/typescript/flow-test/tsconfig.json sdk/typescript/flow-test/*.ts \
 		$(SDK_DIR)/flow-test/
 	cd $(SDK_DIR)/flow-test && npm install --prefer-offline --no-audit --no-fund --loglevel=error \
 		../packages/contract-api-client-*.tgz
+	node sdk/typescript/flow-test/readme-walkthrough.mjs \
+		$(SDK_DIR)/flow-test/node_modules/@contract-api/client/README.md $(SDK_DIR)/flow-test/readme.ts
 	npx --no-install tsc -p $(SDK_DIR)/flow-test --strict
-	$(UV) run --frozen python -m scripts.live_server -- node $(SDK_DIR)/flow-test/build/flow.js
+	$(UV) run --frozen python -m scripts.live_server -- \
+		node --test --test-concurrency=1 $(SDK_DIR)/flow-test/build/flow.js $(SDK_DIR)/flow-test/build/readme.js
+	$(UV) run --frozen python -m scripts.live_server $(SDK_THROTTLED) -- \
+		node --test --test-concurrency=1 $(SDK_DIR)/flow-test/build/retry.js
