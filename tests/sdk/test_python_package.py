@@ -51,7 +51,7 @@ TWIN_REWRITES = [
     (r'^""".*?"""\n', ""),
     (r"from collections\.abc import Awaitable, Callable", "from collections.abc import Callable"),
     (r"Callable\[\[\], Awaitable\[Response\[R\]\]\]", "Callable[[], Response[R]]"),
-    (r"\.asyncio_detailed\(", ".sync_detailed("),
+    (r"\basyncio_detailed\b", "sync_detailed"),
     (r"\basync def ", "def "),
     (r"\basync for ", "for "),
     (r"\basync with ", "with "),

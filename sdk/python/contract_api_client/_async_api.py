@@ -381,7 +381,7 @@ class AsyncContractApi:
     ``retry`` sets how 429, 503 and connection failures are retried (``RetryPolicy()`` by default: 3 attempts).
     ``transport`` replaces httpx's own below the retries (proxies, test doubles); ``clock`` is the monotonic clock
     token expiry is measured on. ``raw`` is the generated low-level client, with the same authentication and
-    retries, for calls this layer does not wrap.
+    retries, for calls this layer does not wrap (its ``asyncio_detailed`` functions).
     """
 
     def __init__(
