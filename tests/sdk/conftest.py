@@ -8,14 +8,17 @@ with ``uv run --with dist/sdk/packages/contract_api_client-<version>-py3-none-an
 from __future__ import annotations
 
 import importlib.util
+import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -144,9 +147,43 @@ class Recorder(httpx.AsyncBaseTransport, httpx.BaseTransport):
         self.exchanges.clear()
 
 
+@cache
+def declared_statuses() -> list[tuple[str, re.Pattern[str], frozenset[int]]]:
+    """(method, path pattern, statuses) of every operation in openapi.yaml."""
+    spec = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    operations = []
+    for template, item in spec["paths"].items():
+        pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$")
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                statuses = frozenset(int(status) for status in operation["responses"])
+                operations.append((method.upper(), pattern, statuses))
+    return operations
+
+
+def undeclared(exchanges: list[Exchange]) -> list[str]:
+    """Answers whose status the spec does not declare for their operation: the spec must never lie."""
+    found = []
+    for exchange in exchanges:
+        if exchange.status is None:
+            continue
+        # A literal path (/v1/users/me) wins over a template that also matches it (/v1/users/{user_id}).
+        matches = sorted(
+            (pattern.pattern.count("[^/]+"), statuses)
+            for method, pattern, statuses in declared_statuses()
+            if method == exchange.method and pattern.match(exchange.path)
+        )
+        if not matches or exchange.status not in matches[0][1]:
+            found.append(f"{exchange.method} {exchange.path} answered {exchange.status}")
+    return found
+
+
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
+def recorder() -> Iterator[Recorder]:
+    """Records a test's traffic; afterwards, every answer it saw must have a status the spec declares."""
+    recorded = Recorder()
+    yield recorded
+    assert undeclared(recorded.exchanges) == []
 
 
 class Clock:
