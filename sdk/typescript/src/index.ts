@@ -1,31 +1,72 @@
 /**
- * The Contract API client: openapi-fetch typed by the `paths` that openapi-typescript generated from openapi.yaml
- * (`./schema.js`, written by `make sdk`, never by hand).
+ * The Contract API client.
+ *
+ * `ContractApi` is the one to use: a method per operation, every page of a list, `ApiProblem` errors, tokens
+ * renewed by themselves, retries with backoff. Underneath, and exported for calls it does not wrap, is openapi-fetch
+ * typed by the `paths` that openapi-typescript generated from openapi.yaml (`./schema.js`, written by `make sdk`):
  *
  *     const api = createApiClient("https://api.example.com", { accessToken });
  *     const { data, error, response } = await api.GET("/v1/items/{item_id}", { params: { path: { item_id } } });
- *
- * `data` is typed by the operation's success responses and `error` by its error responses (problem documents).
  */
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+import createClient, { type ClientOptions, type Middleware } from "openapi-fetch";
 
-import type { components, operations, paths } from "./schema.js";
+import { formEncodedTokenRequests, type ApiClient } from "./client.js";
+import type { paths } from "./schema.js";
 
-export type { components, operations, paths };
-
-export type ApiClient = Client<paths>;
+export type { components, operations, paths } from "./schema.js";
+export {
+  Articles,
+  Auth,
+  ContractApi,
+  FORM_URLENCODED,
+  Health,
+  Items,
+  Paginator,
+  Users,
+  formEncodedTokenRequests,
+  type ApiClient,
+  type Article,
+  type ArticleListOptions,
+  type ContractApiOptions,
+  type CreateOptions,
+  type HealthStatus,
+  type Item,
+  type ItemListOptions,
+  type Page,
+  type PageOptions,
+  type TokenResponse,
+  type User,
+  type UserListOptions,
+} from "./client.js";
+export {
+  ApiConnectionError,
+  ApiProblem,
+  ContractApiError,
+  isApiProblem,
+  problemFromResponse,
+  type ApiProblemKind,
+  type FieldError,
+  type OAuthErrorCode,
+  type ProblemDocument,
+} from "./problems.js";
+export {
+  DEFAULT_RETRY_POLICY,
+  IDEMPOTENCY_KEY_HEADER,
+  backoff,
+  retryDelayAfterError,
+  retryDelayAfterResponse,
+  retryPolicy,
+  retryingFetch,
+  type RetryEvent,
+  type RetryPolicy,
+} from "./retry.js";
+export { parseRetryAfter } from "./retry-after.js";
+export type { Credentials, Tokens } from "./session.js";
 
 export interface ApiClientOptions extends Omit<ClientOptions, "baseUrl"> {
   /** Sent as `Authorization: Bearer <accessToken>` with every request. */
   accessToken?: string;
 }
-
-/**
- * openapi-fetch sends a JSON body unless the request says otherwise; with this header it form-encodes the body,
- * as OAuth2 token endpoints (RFC 6749) expect:
- * `api.POST("/v1/auth/token", { body: {...}, headers: FORM_URLENCODED })`.
- */
-export const FORM_URLENCODED = { "Content-Type": "application/x-www-form-urlencoded" } as const;
 
 export function bearerToken(accessToken: string): Middleware {
   return {
@@ -36,10 +77,11 @@ export function bearerToken(accessToken: string): Middleware {
   };
 }
 
-/** A client for the API served at `baseUrl` (for example `https://api.example.com`). */
+/** The low-level typed client for the API served at `baseUrl`: `{ data, error, response }` per call, no retries. */
 export function createApiClient(baseUrl: string, options: ApiClientOptions = {}): ApiClient {
   const { accessToken, ...clientOptions } = options;
   const client = createClient<paths>({ ...clientOptions, baseUrl });
+  client.use(formEncodedTokenRequests);
   if (accessToken !== undefined) {
     client.use(bearerToken(accessToken));
   }
