@@ -50,6 +50,7 @@ __all__ = [
     "PrestartConfigError",
     "SuperuserOutcome",
     "alembic_config",
+    "describe_validation_error",
     "ensure_first_superuser",
     "main",
     "migrate",
@@ -296,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"prestart: refusing to start, invalid settings:\n{_describe_validation_error(exc)}", file=sys.stderr)
+        print(f"prestart: refusing to start, invalid settings:\n{describe_validation_error(exc)}", file=sys.stderr)
         return EXIT_CONFIG
     logger.setLevel(settings.log_level)
     try:
@@ -339,7 +340,7 @@ def _positive_float(value: str) -> float:
     return number
 
 
-def _describe_validation_error(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError) -> str:
     # Never str(error): pydantic includes the input values, and one of them may be the secret key.
     lines = []
     for detail in error.errors(include_input=False, include_url=False):
