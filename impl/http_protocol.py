@@ -22,6 +22,11 @@ __all__ = ["DEFAULT_MAX_HEAD_BYTES", "BoundedHttpToolsProtocol"]
 
 #: h11's own default for the same bound.
 DEFAULT_MAX_HEAD_BYTES = 16_384
+# RFC 9110's names (Python's HTTPStatus still says "Request-URI Too Long").
+_TITLES = {
+    HTTPStatus.REQUEST_URI_TOO_LONG: "URI Too Long",
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "Request Header Fields Too Large",
+}
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -77,7 +82,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         body = json.dumps(
             {
                 "type": "about:blank",
-                "title": status.phrase,
+                "title": _TITLES[status],
                 "status": status.value,
                 "detail": f"The {what} must not exceed {self.max_head_bytes} bytes.",
             }
