@@ -10,6 +10,10 @@ PYTHON3 ?= python3
 VENV_PYTHON := $(CURDIR)/.venv/bin/python
 export PYTHONPATH := $(CURDIR)
 export UV
+# uv trusts the machine's certificate store, as python3 (and so the bootstrap) does: a corporate or sandbox TLS proxy
+# whose root is installed there works, where uv's bundled roots would refuse it.
+UV_SYSTEM_CERTS ?= 1
+export UV_SYSTEM_CERTS
 # Redocly CLI: no usage telemetry, no update check (CI is offline but for the package registries).
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
