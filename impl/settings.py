@@ -190,10 +190,13 @@ class Settings(BaseSettings):
         description="Largest request line plus header fields the server reads; larger heads get 414 or 431.",
     )
     graceful_shutdown_seconds: float = Field(
-        default=20.0,
+        default=8.0,
         gt=0,
         le=3600,
-        description="On SIGTERM, how long in-flight requests may take to finish before the server closes them.",
+        description=(
+            "On SIGTERM, how long in-flight requests may take to finish before the server closes them; below the "
+            "orchestrator's stop timeout (docker stop waits 10 s before SIGKILL)."
+        ),
     )
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
         default_factory=list,

@@ -274,8 +274,8 @@ def _create_database_advice(url: str) -> str:
     command = " ".join(["createdb", *options, parsed.database or ""])
     return (
         f"Create it with:\n    {command}\n"
-        f"or let the pre-start create it: set {CREATE_DATABASE_ENV}=1 (e.g. `{CREATE_DATABASE_ENV}=1 make run`) "
-        "or run `python -m scripts.prestart --create-database`."
+        f"or let the pre-start create it: set {CREATE_DATABASE_ENV}=1 (e.g. `{CREATE_DATABASE_ENV}=1 make run`), "
+        "or pass --create-database."
     )
 
 
