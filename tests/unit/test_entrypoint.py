@@ -259,7 +259,15 @@ def test_dockerfile_runs_as_a_non_root_user() -> None:
 
 def test_dockerfile_runtime_environment_port_healthcheck_and_entrypoint() -> None:
     env = " ".join(instruction_arguments("ENV"))
-    for setting in ("PATH=/app/.venv/bin:$PATH", "PYTHONPATH=/app", "ENVIRONMENT=production"):
+    for setting in (
+        "PATH=/app/.venv/bin:$PATH",
+        "PYTHONPATH=/app",
+        "ENVIRONMENT=production",
+        # Read by scripts.serve through the settings, like every other setting.
+        "HOST=0.0.0.0",
+        "PORT=8000",
+        "WORKERS=2",
+    ):
         assert setting in env
     assert instruction_arguments("EXPOSE") == ["8000"]
 
@@ -339,6 +347,9 @@ def test_compose_api_waits_for_a_healthy_database_and_is_production() -> None:
     assert env["ENVIRONMENT"] == "production"
     assert {"FIRST_SUPERUSER_EMAIL", "FIRST_SUPERUSER_PASSWORD"} <= set(env)
     assert "8000:8000" in api["ports"]
+    # Forwarded headers are the app's business (TRUSTED_PROXIES, none unless set), not uvicorn's.
+    assert env["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
+    assert "FORWARDED_ALLOW_IPS" not in env
 
 
 def test_compose_has_no_default_secret() -> None:
