@@ -312,7 +312,7 @@ def test_everything_the_dockerfile_copies_is_in_the_build_context() -> None:
         "scripts",
     }
     assert expected <= set(sources)
-    for source in [*sources, "scripts/entrypoint.sh", "scripts/prestart.py", "scripts/__init__.py"]:
+    for source in [*sources, "scripts/entrypoint.sh", "scripts/prestart.py", "scripts/serve.py", "scripts/__init__.py"]:
         assert (PROJECT_ROOT / source).exists(), source
         assert not any(fnmatch(source, pattern) for pattern in patterns), source
 
