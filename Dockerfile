@@ -52,7 +52,8 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     ENVIRONMENT=production \
     HOST=0.0.0.0 \
-    PORT=8000
+    PORT=8000 \
+    WORKERS=2
 
 WORKDIR /app
 COPY --from=builder /app /app

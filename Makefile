@@ -1,33 +1,48 @@
 # Contract API: `make run` serves on SQLite, `make test` runs every gate. `make help` lists the targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-# Recursive (=): looked up at each use, so a uv that `make uv` just installed is found.
-UV = $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv, pinned in scripts/bootstrap_uv.py, lives inside the project (.tools/uv/uv): `make uv` fetches it with python3's
+# standard library alone, so it works on a system Python that refuses pip (PEP 668). `make UV=/path/to/uv` uses another.
+UV_HOME := $(CURDIR)/.tools/uv
+UV ?= $(UV_HOME)/uv
+PYTHON3 ?= python3
+# The project's interpreter, once `make install` or `make install-runtime` made .venv.
+VENV_PYTHON := $(CURDIR)/.venv/bin/python
 export PYTHONPATH := $(CURDIR)
 export UV
+# uv trusts the machine's certificate store, as python3 (and so the bootstrap) does: a corporate or sandbox TLS proxy
+# whose root is installed there works, where uv's bundled roots would refuse it.
+UV_SYSTEM_CERTS ?= 1
+export UV_SYSTEM_CERTS
 # Redocly CLI: no usage telemetry, no update check (CI is offline but for the package registries).
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 SRC := contract_runtime impl scripts tests alembic
 
-.PHONY: help uv install run migrate generate check-generated lint format typecheck lint-spec test test-fast clean
+.PHONY: help uv install install-runtime run migrate generate check-generated lint format typecheck lint-spec test \
+	test-fast fresh-clone clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-uv: ## install uv itself when missing (from PyPI, into ~/.local)
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-	@command -v $(UV) >/dev/null 2>&1 || { echo "uv is not on PATH after installing it"; exit 1; }
+uv: ## install the pinned uv into .tools/uv (python3's standard library only: no pip, fine under PEP 668)
+ifeq ($(UV),$(UV_HOME)/uv)
+	@command -v $(PYTHON3) >/dev/null 2>&1 || { echo "make uv needs python3 (3.8 or newer) on PATH"; exit 1; }
+	@$(PYTHON3) scripts/bootstrap_uv.py $(UV_HOME)
+endif
 
-install: uv ## create .venv with the locked dependencies
+install: uv ## create .venv with every locked dependency (the app, tests and the gates' tools)
 	$(UV) sync --frozen
 
-run: install ## migrate a SQLite file and serve on http://127.0.0.1:8000 (docs at /docs)
-	$(UV) run --frozen python -m scripts.prestart
-	$(UV) run --frozen uvicorn --factory impl.app:create_app --host 127.0.0.1 --port 8000
+install-runtime: uv ## add what serving needs to .venv (no test or gate tools; keeps any already there)
+	$(UV) sync --frozen --no-dev --inexact
 
-migrate: install ## apply migrations to DATABASE_URL (default: the SQLite file)
-	$(UV) run --frozen alembic upgrade head
+run: install-runtime ## migrate (./app.db unless DATABASE_URL) and serve on HOST:PORT (127.0.0.1:8000); docs at /docs
+	$(VENV_PYTHON) -m scripts.prestart
+	$(VENV_PYTHON) -m scripts.serve
+
+migrate: install-runtime ## apply migrations to DATABASE_URL (default: the SQLite file)
+	$(CURDIR)/.venv/bin/alembic upgrade head
 
 generate: install ## regenerate generated/ from openapi.yaml and scripts/codegen
 	$(UV) run --frozen python scripts/codegen/generate.py
@@ -60,7 +75,10 @@ test: lint typecheck check-generated lint-spec ## every gate, then the whole tes
 test-fast: install ## the test suite only
 	$(UV) run --frozen pytest -x -q
 
-clean: ## remove caches, build outputs, reports and the local SQLite file
+fresh-clone: ## a fresh clone's `make run` with only the system python3 on PATH serves, and on another PORT
+	$(PYTHON3) scripts/fresh_clone_check.py
+
+clean: ## remove caches, build outputs, reports and the local SQLite file (.tools and .venv stay)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis app.db dist reports
 
 # The gates partner teams rely on, one file each: contract fuzzing, breaking changes, SDKs, docs.

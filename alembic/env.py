@@ -5,7 +5,11 @@ environment variable, else the app's default SQLite file. Callers that already h
 (synchronous) connection, such as tests running ``AsyncConnection.run_sync``, pass it as
 ``config.attributes["connection"]`` and the migration runs on it, inside their transaction;
 that is also the way to migrate from code that runs inside an event loop (``asyncio.run`` below
-cannot nest).
+cannot nest). Such callers find the revision the database was at before in
+``config.attributes["revision_before"]``.
+
+Alembic logs "Will assume transactional DDL" for both backends: on SQLite too, because the engine,
+not the sqlite3 module, issues BEGIN (impl.db.engine), so a failing migration rolls back whole.
 """
 
 from __future__ import annotations
@@ -72,6 +76,8 @@ def do_run_migrations(connection: Connection) -> None:
         # failing migration rolls back as a whole on both backends.
         transactional_ddl=True,
     )
+    # Read here, from the one migration context, so a caller needs no second one (and no second log line).
+    config.attributes["revision_before"] = context.get_context().get_current_revision()
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,6 +1,7 @@
 """Composition root: settings -> engine and sessions -> implementations -> the generated app.
 
-The only module that knows every piece. ASGI entry point: `uvicorn --factory impl.app:create_app`.
+The only module that knows every piece. ASGI entry point: `uvicorn --factory impl.app:create_app`; served by
+`python -m scripts.serve`, which also bounds request heads and turns uvicorn's own proxy-header handling off.
 """
 
 import logging
@@ -17,6 +18,7 @@ from impl.articles import Articles
 from impl.auth import Auth
 from impl.db.engine import create_engine, create_session_factory
 from impl.docs import install_docs
+from impl.forwarded import TrustedProxyHeaders
 from impl.health import Health
 from impl.items import Items
 from impl.rate_limit import ClientRateLimiter
@@ -72,4 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             max_age=600,
         )
+    # Added last, so outermost: everything inside (rate limits included) sees the client it resolves.
+    app.add_middleware(TrustedProxyHeaders, trusted_proxies=settings.trusted_proxies)
     return app

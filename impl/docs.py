@@ -7,7 +7,7 @@ import yaml
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL = "/docs-assets"
@@ -18,6 +18,12 @@ def install_docs(app: FastAPI, spec_path: Path, title: str) -> None:
     spec_document = yaml.safe_load(spec_bytes)
 
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
+
+    # Not an API operation (not in the spec, like the docs themselves): someone opening the server's address in a
+    # browser lands on the reference. 307: where the docs live may change, so nothing caches it.
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs", status_code=307)
 
     @app.get("/openapi.yaml", include_in_schema=False)
     async def openapi_yaml() -> Response:

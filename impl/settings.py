@@ -6,6 +6,7 @@ Environment variable names are the field names in upper or lower case, with no p
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
@@ -26,6 +27,11 @@ _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The largest value of the spec's RateLimit-* headers (format int32).
 MAX_HEADER_INT = 2**31 - 1
+
+# Registration and login quota: strict in production (password guessing), friendlier where people explore the API
+# by hand (Swagger UI's Authorize spends it too). Used when AUTH_RATE_LIMIT is not set.
+PRODUCTION_AUTH_RATE_LIMIT = "10/minute"
+DEVELOPMENT_AUTH_RATE_LIMIT = "100/minute"
 
 
 class Settings(BaseSettings):
@@ -134,8 +140,11 @@ class Settings(BaseSettings):
         description="Requests per client address to every rate-limited operation, e.g. `120/minute`.",
     )
     auth_rate_limit: str = Field(
-        default="10/minute",
-        description="Requests per client address to registration and the token endpoint (password guessing).",
+        default=PRODUCTION_AUTH_RATE_LIMIT,
+        description=(
+            "Requests per client address to registration and the token endpoint (password guessing); "
+            f"default {PRODUCTION_AUTH_RATE_LIMIT}, {DEVELOPMENT_AUTH_RATE_LIMIT} when ENVIRONMENT=development."
+        ),
     )
     rate_limit_storage_url: str = Field(
         default="memory://",
@@ -164,6 +173,38 @@ class Settings(BaseSettings):
         le=64,
         description="Number of server worker processes.",
     )
+    keep_alive_timeout_seconds: float = Field(
+        default=75.0,
+        gt=0,
+        le=3600,
+        description=(
+            "How long the server keeps an idle HTTP connection open. Longer than the idle timeout of any proxy or "
+            "load balancer in front (60 s for AWS ALB and nginx), so the proxy, not the server, closes idle "
+            "connections and never reuses one the server is closing."
+        ),
+    )
+    max_request_head_bytes: int = Field(
+        default=16_384,
+        ge=1024,
+        le=1_048_576,
+        description="Largest request line plus header fields the server reads; larger heads get 414 or 431.",
+    )
+    graceful_shutdown_seconds: float = Field(
+        default=8.0,
+        gt=0,
+        le=3600,
+        description=(
+            "On SIGTERM, how long in-flight requests may take to finish before the server closes them; below the "
+            "orchestrator's stop timeout (docker stop waits 10 s before SIGKILL)."
+        ),
+    )
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Comma-separated addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed; empty: none, the client is the TCP peer."
+        ),
+    )
 
     @field_validator("rate_limit", "auth_rate_limit")
     @classmethod
@@ -191,6 +232,33 @@ class Settings(BaseSettings):
             if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
                 raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
         return origins
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        parts = value.split(",") if isinstance(value, str) else value
+        if not isinstance(parts, list):
+            return parts
+        networks: list[IPv4Network | IPv6Network] = []
+        for part in parts:
+            if isinstance(part, IPv4Network | IPv6Network):
+                networks.append(part)
+                continue
+            text = str(part).strip()
+            if not text:
+                continue
+            try:
+                networks.append(ip_network(text, strict=False))
+            except ValueError:
+                raise ValueError(f"{text!r} is not an IP address or network like 10.0.0.0/8") from None
+        return networks
+
+    @model_validator(mode="after")
+    def _development_auth_rate_limit(self) -> Self:
+        # Only the default moves; an AUTH_RATE_LIMIT that was set is kept as it is, in every environment.
+        if self.environment == "development" and "auth_rate_limit" not in self.model_fields_set:
+            self.auth_rate_limit = DEVELOPMENT_AUTH_RATE_LIMIT
+        return self
 
     @model_validator(mode="after")
     def _check_secret_key(self) -> Self:

@@ -1,20 +1,19 @@
 #!/bin/sh
 # Container entry point: run the pre-start (wait for the database, migrate, first superuser),
-# then serve with uvicorn, or run the given command instead, e.g. `docker run IMAGE alembic current`.
+# then serve (python -m scripts.serve, the same entry point as `make run`), or run the given command
+# instead, e.g. `docker run IMAGE alembic current`.
 #
 # Environment:
 #   SKIP_PRESTART=1       skip the pre-start (e.g. a one-off command against a database that is down)
-#   HOST, PORT, WORKERS   uvicorn bind address, port and worker processes (0.0.0.0, 8000, 2)
-#   FORWARDED_ALLOW_IPS   proxies trusted for X-Forwarded-* headers (127.0.0.1)
-#   PYTHON, UVICORN       the interpreter and uvicorn executables (python, uvicorn: found on PATH)
+#   PYTHON                the interpreter (python: found on PATH)
 #   PRESTART_WAIT_SECONDS how long the pre-start waits for the database (60)
+#   HOST, PORT, WORKERS and the other settings (impl/settings.py, README): read by the app and scripts.serve
 set -eu
 
 PYTHON="${PYTHON:-python}"
-UVICORN="${UVICORN:-uvicorn}"
 
 # The app directory (this script's parent) must be importable for `-m scripts.prestart` and
-# `impl.app`, whatever the working directory.
+# `-m scripts.serve`, whatever the working directory.
 APP_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 export PYTHONPATH="${APP_DIR}${PYTHONPATH:+:${PYTHONPATH}}"
 
@@ -28,11 +27,5 @@ if [ "$#" -gt 0 ]; then
     exec "$@"
 fi
 
-# exec: uvicorn becomes this process and receives the container's SIGTERM directly.
-exec "$UVICORN" --factory impl.app:create_app \
-    --host "${HOST:-0.0.0.0}" \
-    --port "${PORT:-8000}" \
-    --workers "${WORKERS:-2}" \
-    --proxy-headers \
-    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-    --no-server-header
+# exec: the server becomes this process and receives the container's SIGTERM directly.
+exec "$PYTHON" -m scripts.serve

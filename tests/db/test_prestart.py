@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,14 +12,27 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
 
 from impl.db.engine import create_engine, create_session_factory
 from impl.db.repositories.users import UserRepository
 from impl.db.tables import UserRow
 from impl.security.passwords import PasswordHasher
 from impl.settings import Settings
-from scripts.prestart import MIGRATION_LOCK_KEY, SuperuserOutcome, ensure_first_superuser, migrate, prestart
-from tests.dbutil import alembic_config, fresh_database
+from scripts.prestart import (
+    CREATE_DATABASE_ENV,
+    EXIT_CONFIG,
+    MIGRATION_LOCK_KEY,
+    DatabaseMissingError,
+    DatabaseRefusedError,
+    SuperuserOutcome,
+    ensure_first_superuser,
+    main,
+    migrate,
+    prestart,
+    wait_for_database,
+)
+from tests.dbutil import alembic_config, drop_database, fresh_database, unique_database_name
 
 APP_TABLES = {"users", "items", "articles", "refresh_tokens"}
 EMAIL = "admin@example.com"
@@ -238,3 +252,81 @@ async def test_losing_the_insert_race_on_postgresql_promotes_the_winner(postgres
         assert user.id == winner.id
         assert user.is_superuser
         assert user.hashed_password == "winner-hash"
+
+
+# --- a database that answers "no" -------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def missing_database_url(postgres_url: str) -> AsyncIterator[str]:
+    """The URL of a database that does not exist (yet) on the test server; dropped afterwards if created."""
+    name = unique_database_name("prestart_missing")
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    await drop_database(postgres_url, name)
+
+
+async def test_a_missing_database_is_reported_at_once_not_waited_for(
+    missing_database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="scripts.prestart")
+
+    with pytest.raises(DatabaseMissingError) as raised:
+        await wait_for_database(missing_database_url, deadline_s=60)
+
+    name = make_url(missing_database_url).database
+    assert f'database "{name}" does not exist' in str(raised.value)
+    assert "createdb" in str(raised.value)
+    # Not one retry, and so none of the warnings that used to fill a minute.
+    assert not [record for record in caplog.records if "not ready" in record.getMessage()]
+
+
+async def test_an_unknown_user_is_refused_at_once(postgres_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="scripts.prestart")
+    stranger = make_url(postgres_url).set(username="no_such_role_here", password="guess")
+
+    with pytest.raises(DatabaseRefusedError) as raised:
+        await wait_for_database(stranger.render_as_string(hide_password=False), deadline_s=60)
+
+    assert not isinstance(raised.value, DatabaseMissingError)
+    assert "no_such_role_here" in str(raised.value)
+    assert "guess" not in str(raised.value)
+    assert not [record for record in caplog.records if "not ready" in record.getMessage()]
+
+
+def test_main_says_how_to_create_a_missing_database(
+    missing_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", missing_database_url)
+    monkeypatch.delenv(CREATE_DATABASE_ENV, raising=False)
+
+    assert main([]) == EXIT_CONFIG
+
+    err = capsys.readouterr().err
+    name = make_url(missing_database_url).database
+    assert "createdb " in err
+    assert err.rstrip().count(name or "-") >= 2  # named in the reason and in the command
+    assert "--create-database" in err
+    assert "Traceback" not in err
+
+
+async def test_asked_to_it_creates_the_missing_database_then_migrates(missing_database_url: str) -> None:
+    settings = make_settings(missing_database_url)
+
+    outcome = await prestart(settings, wait_seconds=10, create_missing_database=True)
+
+    assert outcome is SuperuserOutcome.CREATED
+    assert await schema_state(missing_database_url) == (APP_TABLES | {"alembic_version"}, head_revision())
+    # And again, with the database there: nothing to create, nothing to change.
+    assert await prestart(settings, wait_seconds=10, create_missing_database=True) is SuperuserOutcome.UNCHANGED
+
+
+async def test_concurrent_prestarts_asked_to_create_the_database_all_succeed(missing_database_url: str) -> None:
+    settings = make_settings(missing_database_url)
+
+    outcomes = await asyncio.gather(
+        *(prestart(settings, wait_seconds=30, create_missing_database=True) for _ in range(3))
+    )
+
+    assert sorted(outcomes).count(SuperuserOutcome.CREATED) == 1
+    assert await schema_state(missing_database_url) == (APP_TABLES | {"alembic_version"}, head_revision())
+    assert len(await all_users(missing_database_url)) == 1

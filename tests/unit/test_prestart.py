@@ -7,16 +7,21 @@ import logging
 import sqlite3
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from impl.settings import Settings
 from scripts.prestart import (
+    CREATE_DATABASE_ENV,
     EXIT_CONFIG,
     EXIT_FAILURE,
     EXIT_OK,
     WAIT_SECONDS_ENV,
+    DatabaseMissingError,
+    DatabaseRefusedError,
     DatabaseUnavailableError,
     main,
+    refusal,
     wait_for_database,
 )
 
@@ -30,7 +35,7 @@ FAST_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST_KIB": "1024", "ARGON
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # main() reads the environment and ./.env: the developer's shell and checkout must not leak in.
-    for name in [*Settings.model_fields, WAIT_SECONDS_ENV]:
+    for name in [*Settings.model_fields, WAIT_SECONDS_ENV, CREATE_DATABASE_ENV]:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -145,3 +150,95 @@ def test_main_prepares_a_sqlite_database(monkeypatch: pytest.MonkeyPatch, tmp_pa
         users = connection.execute("SELECT email, email_normalized, is_superuser, is_active FROM users").fetchall()
     assert {"alembic_version", "users", "items", "articles", "refresh_tokens"} <= tables
     assert users == [("Root@Example.com", "root@example.com", 1, 1)]
+
+
+# --- answers that waiting cannot change ---------------------------------------------------------------------
+
+
+def test_a_missing_database_is_refused_with_the_command_that_creates_it() -> None:
+    error = asyncpg.exceptions.InvalidCatalogNameError('database "app" does not exist')
+
+    refused = refusal(error, "postgresql+asyncpg://alice:s3cret@db.example:6543/app")
+
+    assert isinstance(refused, DatabaseMissingError)
+    message = str(refused)
+    assert 'database "app" does not exist' in message
+    assert "createdb --host db.example --port 6543 --username alice app" in message
+    assert f"{CREATE_DATABASE_ENV}=1" in message
+    assert "--create-database" in message
+    assert "s3cret" not in message
+
+
+def test_the_command_for_a_unix_socket_names_the_socket_directory() -> None:
+    error = asyncpg.exceptions.InvalidCatalogNameError('database "app" does not exist')
+
+    refused = refusal(error, "postgresql+asyncpg://postgres@/app?host=/run/postgresql")
+
+    assert "createdb --host /run/postgresql --username postgres app" in str(refused)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        asyncpg.exceptions.InvalidPasswordError('password authentication failed for user "alice"'),
+        asyncpg.exceptions.InvalidAuthorizationSpecificationError('role "alice" does not exist'),
+        asyncpg.exceptions.InsufficientPrivilegeError('permission denied for database "app"'),
+    ],
+)
+def test_refused_credentials_are_permanent(error: Exception) -> None:
+    refused = refusal(error, "postgresql+asyncpg://alice:s3cret@127.0.0.1:5432/app")
+
+    assert isinstance(refused, DatabaseRefusedError)
+    assert not isinstance(refused, DatabaseMissingError)
+    assert str(error) in str(refused)
+    assert "user name and password in DATABASE_URL" in str(refused)
+    assert "s3cret" not in str(refused)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError(),
+        asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
+        asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),
+    ],
+)
+def test_a_server_that_is_not_up_yet_is_waited_for(error: Exception) -> None:
+    assert refusal(error, "postgresql+asyncpg://postgres@127.0.0.1:5432/app") is None
+
+
+async def test_a_sqlite_file_in_a_missing_directory_is_refused_at_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="scripts.prestart")
+
+    with pytest.raises(DatabaseRefusedError, match="directory of the SQLite file must exist"):
+        await wait_for_database(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'app.db'}", deadline_s=60.0)
+
+    # Not one retry.
+    assert not [r for r in caplog.records if "not ready" in r.getMessage()]
+
+
+def test_main_stops_at_once_with_status_2_on_a_refusal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'app.db'}")
+
+    assert main([]) == EXIT_CONFIG
+
+    err = capsys.readouterr().err
+    assert "retrying will not change that" in err
+    assert "Traceback" not in err
+
+
+def test_creating_a_sqlite_database_is_not_something_to_ask_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SQLite makes its file by itself; the option only ever creates PostgreSQL databases, and a missing
+    # directory stays the operator's to create.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'app.db'}")
+    monkeypatch.setenv(CREATE_DATABASE_ENV, "1")
+
+    assert main([]) == EXIT_CONFIG
+    assert "directory of the SQLite file must exist" in capsys.readouterr().err

@@ -5,9 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from limits import parse as parse_rate_limit
 from pydantic import ValidationError
 
-from impl.settings import DEFAULT_SECRET_KEY, Settings
+from impl.settings import DEFAULT_SECRET_KEY, DEVELOPMENT_AUTH_RATE_LIMIT, PRODUCTION_AUTH_RATE_LIMIT, Settings
 
 LONG_SECRET = "x" * 32
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -201,3 +202,51 @@ def test_cors_origins_come_comma_separated_from_the_environment(monkeypatch: pyt
 def test_anything_but_an_exact_origin_is_refused(origin: str) -> None:
     with pytest.raises(ValidationError, match="is not an origin"):
         make(cors_allowed_origins=[origin])
+
+
+# --- environment-dependent defaults -----------------------------------------------------------------------
+
+
+def test_the_auth_quota_is_friendlier_in_development_and_strict_elsewhere() -> None:
+    assert make().auth_rate_limit == DEVELOPMENT_AUTH_RATE_LIMIT
+    assert make(environment="test").auth_rate_limit == PRODUCTION_AUTH_RATE_LIMIT
+    assert make(environment="production", secret_key=LONG_SECRET).auth_rate_limit == PRODUCTION_AUTH_RATE_LIMIT
+    # Friendlier means more attempts, and production's stays the strict 10/minute.
+    assert parse_rate_limit(DEVELOPMENT_AUTH_RATE_LIMIT).amount > parse_rate_limit(PRODUCTION_AUTH_RATE_LIMIT).amount
+    assert PRODUCTION_AUTH_RATE_LIMIT == "10/minute"
+
+
+@pytest.mark.parametrize("environment", ["development", "test", "production"])
+def test_a_configured_auth_quota_is_kept_in_every_environment(
+    environment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTH_RATE_LIMIT", "7/minute")
+    settings = Settings(_env_file=None, environment=environment, secret_key=LONG_SECRET)
+    assert settings.auth_rate_limit == "7/minute"
+
+
+# --- serving ------------------------------------------------------------------------------------------------
+
+
+def test_trusted_proxies_are_none_by_default_and_come_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert make().trusted_proxies == []
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1 ,::1,192.168.1.7/24")
+    assert [str(network) for network in Settings(_env_file=None).trusted_proxies] == [
+        "10.0.0.0/8",
+        "127.0.0.1/32",
+        "::1/128",
+        "192.168.1.0/24",
+    ]
+
+
+@pytest.mark.parametrize("value", ["proxy.example.com", "10.0.0.0/33", "*"])
+def test_a_trusted_proxy_that_is_not_an_address_is_refused(value: str) -> None:
+    with pytest.raises(ValidationError, match="is not an IP address or network"):
+        make(trusted_proxies=value)
+
+
+def test_serving_defaults() -> None:
+    settings = make()
+    assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
+    assert settings.keep_alive_timeout_seconds == 75
+    assert settings.max_request_head_bytes == 16_384
