@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy.pool import NullPool
-from starlette.middleware.cors import CORSMiddleware
 
 from generated.app import create_app as create_generated_app
 from impl.articles import Articles
 from impl.auth import Auth
+from impl.cors import ProblemCORSMiddleware
 from impl.db.engine import create_engine, create_session_factory
 from impl.docs import install_docs
 from impl.forwarded import TrustedProxyHeaders
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app, settings.spec_path, TITLE)
     if settings.cors_allowed_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_allowed_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],

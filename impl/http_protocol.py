@@ -3,7 +3,8 @@
 httptools (llhttp) sets no limit of its own, and a header that arrives over many reads is joined by concatenation,
 so one unauthenticated 64 MB header kept a worker's event loop busy for seconds. This protocol counts the bytes read
 while a request head is incomplete and refuses it once they pass the limit: 414 when the request target alone is
-too long, else 431, as problem+json, then closes the connection. The limit is uvicorn's
+too long, else 431, as problem+json, then closes the connection. uvicorn's own refusal of a request it cannot parse
+(malformed HTTP, an unknown method) is problem+json too. The limit is uvicorn's
 ``h11_max_incomplete_event_size`` (the same bound for its h11 protocol), set from MAX_REQUEST_HEAD_BYTES.
 """
 
@@ -27,6 +28,22 @@ _TITLES = {
     HTTPStatus.REQUEST_URI_TOO_LONG: "URI Too Long",
     HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "Request Header Fields Too Large",
 }
+
+
+def _problem_answer(default_headers: list[tuple[bytes, bytes]], status: HTTPStatus, detail: str) -> bytes:
+    """A complete `Connection: close` answer carrying an RFC 9457 problem document (no request was routed)."""
+    body = json.dumps(
+        {"type": "about:blank", "title": _TITLES.get(status, status.phrase), "status": status.value, "detail": detail}
+    ).encode()
+    head = [STATUS_LINE[status.value]]
+    for name, value in default_headers:
+        head += [name, b": ", value, b"\r\n"]
+    head += [
+        b"content-type: application/problem+json\r\n",
+        b"content-length: " + str(len(body)).encode() + b"\r\n",
+        b"connection: close\r\n\r\n",
+    ]
+    return b"".join(head) + body
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -79,22 +96,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         too_long_target = len(getattr(self, "url", b"")) > self.max_head_bytes
         status = HTTPStatus.REQUEST_URI_TOO_LONG if too_long_target else HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
         what = "request target" if too_long_target else "request line and header fields"
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": _TITLES[status],
-                "status": status.value,
-                "detail": f"The {what} must not exceed {self.max_head_bytes} bytes.",
-            }
-        ).encode()
-        head = [STATUS_LINE[status.value]]
-        for name, value in self.server_state.default_headers:
-            head += [name, b": ", value, b"\r\n"]
-        head += [
-            b"content-type: application/problem+json\r\n",
-            b"content-length: " + str(len(body)).encode() + b"\r\n",
-            b"connection: close\r\n\r\n",
-        ]
+        detail = f"The {what} must not exceed {self.max_head_bytes} bytes."
         self.logger.warning("Refused a request head over %d bytes (%d).", self.max_head_bytes, status.value)
-        self.transport.write(b"".join(head) + body)
+        self.transport.write(_problem_answer(self.server_state.default_headers, status, detail))
+        self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request httptools cannot parse, as a problem document instead of plain text."""
+        detail = "The request is not valid HTTP/1.1 (malformed, or a method this server does not know)."
+        self.transport.write(_problem_answer(self.server_state.default_headers, HTTPStatus.BAD_REQUEST, detail))
         self.transport.close()

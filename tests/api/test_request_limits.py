@@ -233,6 +233,25 @@ async def test_a_preflight_from_an_allowed_origin_allows_a_bearer_token(cors_cli
     assert "authorization" in response.headers["access-control-allow-headers"].lower()
 
 
+@pytest.mark.parametrize(
+    ("origin", "method", "refused"),
+    [
+        pytest.param("https://evil.example.net", "POST", "origin", id="other-origin"),
+        pytest.param(ALLOWED_ORIGIN, "PUT", "method", id="undeclared-method"),
+    ],
+)
+async def test_a_refused_preflight_is_a_problem(
+    cors_client: httpx.AsyncClient, origin: str, method: str, refused: str
+) -> None:
+    response = await cors_client.options(
+        "/v1/items", headers={"Origin": origin, "Access-Control-Request-Method": method}
+    )
+    assert response.status_code == 400
+    document = problem(response)
+    assert document["status"] == 400
+    assert refused in document["detail"]
+
+
 async def test_without_configured_origins_there_is_no_cors(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/articles", headers={"Origin": ALLOWED_ORIGIN})
     assert "access-control-allow-origin" not in response.headers

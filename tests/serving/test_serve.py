@@ -239,3 +239,22 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(tmp_path: Pat
         connection.settimeout(UVICORN_DEFAULT_KEEP_ALIVE_SECONDS - 1)
         # The server closes it (EOF) before uvicorn's own 5 s would have.
         assert connection.recv(1) == b""
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        pytest.param(b"FROBNICATE /v1/items HTTP/1.1\r\nHost: localhost\r\n\r\n", id="unknown-method"),
+        pytest.param(b"GET /v1/items HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", id="header-without-colon"),
+        pytest.param(b"GET /v1/items HTTP/9.9\r\nHost: localhost\r\n\r\n", id="unknown-version"),
+        pytest.param(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", id="tls-to-a-plain-port"),
+    ],
+)
+def test_a_request_the_server_cannot_parse_is_refused_with_a_problem(server: RunningServer, request_head: bytes) -> None:
+    with connect(server) as connection:
+        connection.sendall(request_head)
+        status, problem = status_and_problem(read_response(connection))
+
+    assert status == 400
+    assert problem["status"] == 400
+    assert problem["title"] == "Bad Request"
