@@ -250,7 +250,9 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(tmp_path: Pat
         pytest.param(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", id="tls-to-a-plain-port"),
     ],
 )
-def test_a_request_the_server_cannot_parse_is_refused_with_a_problem(server: RunningServer, request_head: bytes) -> None:
+def test_a_request_the_server_cannot_parse_is_refused_with_a_problem(
+    server: RunningServer, request_head: bytes
+) -> None:
     with connect(server) as connection:
         connection.sendall(request_head)
         status, problem = status_and_problem(read_response(connection))
