@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from contract_runtime import (
     Authenticator,
+    BoundOperation,
     OperationMiddleware,
     Principal,
     RateLimiter,
@@ -63,11 +64,11 @@ def create_app(
         middlewares=middlewares,
         refusal_renderer=refusal_renderer,
     )
-    operations = [
+    bound_operations: list[BoundOperation] = [
         *articles_operations(articles),
         *auth_operations(auth),
         *health_operations(health),
         *items_operations(items),
         *users_operations(users),
     ]
-    return build_app("Contract API", operations, runtime, **fastapi_options)
+    return build_app("Contract API", bound_operations, runtime, **fastapi_options)
