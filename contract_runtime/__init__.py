@@ -32,7 +32,7 @@ from contract_runtime.contract import (
 from contract_runtime.files import Binary, UploadedFile, UploadedFiles
 from contract_runtime.interfaces import MissingOperations, OperationInterface, check_implementation
 from contract_runtime.middleware import CallNext, OperationMiddleware
-from contract_runtime.params import BOOL_TEXT, INT_TEXT, UUID_TEXT
+from contract_runtime.params import BOOL_TEXT, DATE_TEXT, DATE_TIME_TEXT, EMAIL_TEXT, INT_TEXT, URI_TEXT, UUID_TEXT
 from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, validation_problem
 from contract_runtime.protocols import Principal, RateLimiter, RequestScope
 from contract_runtime.routing import (
@@ -48,8 +48,12 @@ from contract_runtime.webhooks import HttpTransport, Reply, UndeclaredReply, Web
 
 __all__ = [
     "BOOL_TEXT",
+    "DATE_TEXT",
+    "DATE_TIME_TEXT",
+    "EMAIL_TEXT",
     "INT_TEXT",
     "PROBLEM_MEDIA_TYPE",
+    "URI_TEXT",
     "UUID_TEXT",
     "Alternative",
     "Arguments",

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from contract_runtime import media, text, xml
-from contract_runtime.checks import check_json_depth, text_errors, unique_errors
+from contract_runtime.checks import check_json_depth, format_errors, text_errors, unique_errors
 from contract_runtime.contract import (
     BINARY,
     FORM,
@@ -63,7 +63,7 @@ def choose_media(request: Request, spec: RequestBodySpec) -> MediaSpec:
     return chosen
 
 
-def _json(body: bytes, contract: OperationContract) -> Any:
+def _json(body: bytes, contract: OperationContract, spec: MediaSpec) -> Any:
     if contract.max_json_depth is not None:
         check_json_depth(body, contract.max_json_depth)
     try:
@@ -73,6 +73,8 @@ def _json(body: bytes, contract: OperationContract) -> Any:
     errors: list[dict[str, Any]] = []
     text_errors(payload, (), errors)
     unique_errors(payload, contract.unique_item_paths, errors)
+    if spec.schema:
+        format_errors(payload, spec.schema, contract.schemas, (), errors)
     if errors:
         raise BodyErrors(errors)
     return payload
@@ -161,7 +163,7 @@ async def read_body(request: Request, body: bytes, contract: OperationContract) 
     chosen = choose_media(request, spec)
     registry = contract.schemas
     if chosen.kind == JSON:
-        return chosen, _json(body, contract)
+        return chosen, _json(body, contract, chosen)
     if chosen.kind == FORM:
         return chosen, _form(body, chosen, registry)
     if chosen.kind == MULTIPART:

@@ -3,10 +3,12 @@ no unpaired surrogates) and `uniqueItems`."""
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 
+from contract_runtime.params import DATE_PATTERN, DATE_TIME_PATTERN
 from contract_runtime.refusals import Refusal
 
 
@@ -73,3 +75,52 @@ def unique_errors(payload: Any, paths: tuple[tuple[str, ...], ...], out: list[di
                     out.append({"loc": ("body", *path), "msg": "Items must be unique", "type": "unique_items"})
                     break
                 seen.append(key)
+
+
+_DATE_FORMATS = {"date": DATE_PATTERN, "date-time": DATE_TIME_PATTERN}
+_INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def format_errors(
+    value: Any,
+    schema: Mapping[str, Any],
+    registry: Mapping[str, Mapping[str, Any]],
+    path: tuple[str | int, ...],
+    out: list[dict[str, Any]],
+    depth: int = 0,
+) -> None:
+    """What Pydantic's lax numbers let through: booleans and strings for numbers, and integers out of their
+    `format`'s range (int32, int64)."""
+    while "$ref" in schema and depth < 64:
+        schema = registry.get(str(schema["$ref"]), {})
+        depth += 1
+    if depth > 64:
+        return
+    for part in schema.get("allOf", ()):
+        format_errors(value, part, registry, path, out, depth + 1)
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+    if ("integer" in kinds or "number" in kinds) and (isinstance(value, bool | str)) and "string" not in kinds:
+        if not ("boolean" in kinds and isinstance(value, bool)):
+            out.append({"loc": ("body", *path), "msg": "Input should be a number", "type": "number_type"})
+            return
+    fmt = schema.get("format")
+    if fmt in _DATE_FORMATS and kinds == ["string"]:
+        if not isinstance(value, str) or not _DATE_FORMATS[fmt].fullmatch(value):
+            out.append({"loc": ("body", *path), "msg": f"Input should be an RFC 3339 {fmt}", "type": "date_format"})
+            return
+    if isinstance(value, int) and not isinstance(value, bool):
+        bounds = _INTEGER_FORMATS.get(str(schema.get("format")))
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            message = f"Value is out of the range of {schema['format']}"
+            out.append({"loc": ("body", *path), "msg": message, "type": "int_format_range"})
+    elif isinstance(value, dict):
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():
+            sub = properties.get(key, extra if isinstance(extra, Mapping) else None)
+            if sub is not None:
+                format_errors(item, sub, registry, (*path, key), out, depth + 1)
+    elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        for index, item in enumerate(value):
+            format_errors(item, schema["items"], registry, (*path, index), out, depth + 1)

@@ -39,6 +39,45 @@ def _bool_text(value: object) -> object:
     return value
 
 
+# RFC 3339 full-date and date-time: Pydantic also reads `0` or `1700000000` as a date (a Unix time).
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_TIME_PATTERN = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _date_text(value: object) -> object:
+    if not isinstance(value, str) or not DATE_PATTERN.fullmatch(value):
+        raise ValueError("must be an RFC 3339 full-date (YYYY-MM-DD)")
+    return value
+
+
+def _date_time_text(value: object) -> object:
+    if not isinstance(value, str) or not DATE_TIME_PATTERN.fullmatch(value):
+        raise ValueError("must be an RFC 3339 date-time")
+    return value
+
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def _uri_text(value: object) -> object:
+    if isinstance(value, str) and not _URI.fullmatch(value):
+        raise ValueError("must be an absolute URI")
+    return value
+
+
+def _email_text(value: object) -> object:
+    if isinstance(value, str) and not _EMAIL.fullmatch(value):
+        raise ValueError("must be an email address")
+    return value
+
+
+URI_TEXT = BeforeValidator(_uri_text)
+EMAIL_TEXT = BeforeValidator(_email_text)
+DATE_TEXT = BeforeValidator(_date_text)
+DATE_TIME_TEXT = BeforeValidator(_date_time_text)
 UUID_TEXT = BeforeValidator(_uuid_text)
 INT_TEXT = BeforeValidator(_int_text)
 BOOL_TEXT = BeforeValidator(_bool_text)

@@ -9,6 +9,7 @@ a `ContractViolation` (a logged 500 that says nothing about internals).
 import logging
 from collections.abc import AsyncIterable, Mapping
 from contextvars import ContextVar
+from http import HTTPStatus
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -34,6 +35,8 @@ logger = logging.getLogger("contract_runtime")
 
 # Headers the runtime supplies for the current request (the rate limiter's), merged into whatever it answers.
 runtime_headers: ContextVar[Mapping[str, str]] = ContextVar("runtime_headers", default=MappingProxyType({}))
+
+_BAD_REQUEST_FAMILY = {422: 400, 400: 422}
 
 # Headers HTTP itself requires with some statuses: sent even where a spec forgets to declare them.
 _HTTP_REQUIRED = {401: "www-authenticate", 405: "allow", 407: "proxy-authenticate", 416: "content-range"}
@@ -195,6 +198,13 @@ def checked_problem(
     logged.
     """
     declared = contract.response_for(error.status)
+    if declared is None and refusal and error.status in _BAD_REQUEST_FAMILY:
+        # A spec that declares only one of 400 and 422 answers both kinds of bad input with the one it declares.
+        other = _BAD_REQUEST_FAMILY[error.status]
+        if contract.response_for(other) is not None:
+            error.status = other
+            error.title = HTTPStatus(other).phrase if other != 422 else "Unprocessable Content"
+            declared = contract.response_for(other)
     if declared is None:
         if not refusal:
             raise ContractViolation(f"{contract.operation_id} does not declare a problem for status {error.status}")

@@ -24,8 +24,8 @@ from starlette.types import Receive, Scope, Send
 
 from contract_runtime import media
 from contract_runtime.bodies import NO_BODY, BodyErrors, read_body
-from contract_runtime.checks import read_limited_body
-from contract_runtime.contract import FORM, MULTIPART, ContractViolation, OperationContract
+from contract_runtime.checks import format_errors, read_limited_body
+from contract_runtime.contract import FORM, MULTIPART, XML, ContractViolation, OperationContract
 from contract_runtime.encoding import adapter
 from contract_runtime.middleware import OperationMiddleware, run_chain
 from contract_runtime.params import read_parameters
@@ -109,8 +109,13 @@ async def _arguments(
             if contract.body is not None and contract.body.required:
                 errors.extend(_missing_body(contract))
         elif chosen is not None and chosen.type is not None:
+            if chosen.kind in (FORM, MULTIPART, XML) and chosen.schema:
+                before = len(errors)
+                format_errors(raw, chosen.schema, contract.schemas, (), errors)
+                if len(errors) > before:
+                    raw = NO_BODY
             try:
-                body = adapter(chosen.type).validate_python(raw)
+                body = adapter(chosen.type).validate_python(raw) if raw is not NO_BODY else None
             except ValidationError as exc:
                 errors.extend({**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors())
         else:
@@ -218,12 +223,14 @@ class OperationRoute(BaseRoute):
         self.method = operation.head.method if operation.head is not None else operation.contract.method
         self.regex, self.names = compile_path(self.path)
         self.name = operation.contract.operation_id
+        # More specific paths (fewer templates) that also match: OpenAPI gives them precedence for every method.
+        self.shadows: list[re.Pattern[str]] = []
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
             return Match.NONE, {}
         found = self.regex.match(scope["path"])
-        if found is None:
+        if found is None or any(shadow.match(scope["path"]) for shadow in self.shadows):
             return Match.NONE, {}
         params = {name: found.group(f"p{index}") for index, name in enumerate(self.names)}
         child = {"endpoint": self.handle, "path_params": {**scope.get("path_params", {}), **params}}
@@ -248,8 +255,13 @@ def _literal_first(operation: BoundOperation) -> tuple[int, int]:
 
 def mount(app: FastAPI, operations: Sequence[BoundOperation], runtime: Runtime) -> None:
     """Add the operations to the app: literal paths before templated ones, as OpenAPI matching requires."""
-    for operation in sorted(operations, key=_literal_first):
-        app.router.routes.append(OperationRoute(operation, runtime))
+    routes = [OperationRoute(operation, runtime) for operation in sorted(operations, key=_literal_first)]
+    for route in routes:
+        count = len(route.names)
+        route.shadows = list(
+            {r.path: r.regex for r in routes if r.path != route.path and len(r.names) < count}.values()
+        )
+        app.router.routes.append(route)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")

@@ -7,6 +7,13 @@ properties, xml hints): the runtime reads parameters, forms, multipart parts and
 from typing import Any
 
 SCHEMAS: dict[str, Any] = {
+    "UserRegister": {
+        "type": "object",
+        "properties": {"email": {"$ref": "Email"}, "password": {"$ref": "Password"}, "full_name": {"$ref": "FullName"}},
+    },
+    "Email": {"type": "string", "format": "email"},
+    "Password": {"type": "string"},
+    "FullName": {"type": "string"},
     "TokenRequest": {
         "type": "object",
         "properties": {
@@ -19,8 +26,67 @@ SCHEMAS: dict[str, Any] = {
             "client_secret": {"type": "string"},
         },
     },
+    "LogoutRequest": {"type": "object", "properties": {"refresh_token": {"type": "string"}}},
+    "UserUpdateMe": {
+        "type": "object",
+        "properties": {"email": {"$ref": "Email"}, "full_name": {"type": ["string", "null"]}},
+    },
+    "PasswordChange": {
+        "type": "object",
+        "properties": {"current_password": {"type": "string"}, "new_password": {"$ref": "Password"}},
+    },
     "SearchText": {"type": "string"},
     "Uuid": {"type": "string", "format": "uuid"},
+    "UserUpdateAdmin": {
+        "type": "object",
+        "properties": {
+            "full_name": {"type": ["string", "null"]},
+            "is_active": {"type": "boolean"},
+            "is_superuser": {"type": "boolean"},
+        },
+    },
     "PriceBound": {"type": "string"},
     "ItemStatus": {"type": "string"},
+    "ItemCreate": {
+        "type": "object",
+        "properties": {
+            "name": {"$ref": "ItemName"},
+            "description": {"$ref": "ItemDescription"},
+            "price": {"$ref": "Price"},
+            "status": {"$ref": "ItemStatus"},
+            "tags": {"$ref": "Tags"},
+        },
+    },
+    "ItemName": {"type": "string"},
+    "ItemDescription": {"type": ["string", "null"]},
+    "Price": {"type": "string"},
+    "Tags": {"type": "array", "items": {"type": "string"}},
+    "ItemUpdate": {
+        "type": "object",
+        "properties": {
+            "name": {"$ref": "ItemName"},
+            "description": {"$ref": "ItemDescription"},
+            "price": {"$ref": "Price"},
+            "status": {"$ref": "ItemStatus"},
+            "tags": {"$ref": "Tags"},
+        },
+    },
+    "ArticleCreate": {
+        "type": "object",
+        "properties": {
+            "title": {"$ref": "ArticleTitle"},
+            "body": {"$ref": "ArticleBody"},
+            "published": {"type": "boolean"},
+        },
+    },
+    "ArticleTitle": {"type": "string"},
+    "ArticleBody": {"type": "string"},
+    "ArticleUpdate": {
+        "type": "object",
+        "properties": {
+            "title": {"$ref": "ArticleTitle"},
+            "body": {"$ref": "ArticleBody"},
+            "published": {"type": "boolean"},
+        },
+    },
 }

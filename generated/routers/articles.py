@@ -205,7 +205,12 @@ CREATE_ARTICLE = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
     },
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.ArticleCreate),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ArticleCreate, schema={"$ref": "ArticleCreate"}
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
@@ -385,7 +390,12 @@ UPDATE_ARTICLE = OperationContract(
     ),
     parameters_type=UpdateArticleParameters,
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.ArticleUpdate),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ArticleUpdate, schema={"$ref": "ArticleUpdate"}
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",

@@ -91,7 +91,12 @@ REGISTER_USER = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
     },
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.UserRegister),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.UserRegister, schema={"$ref": "UserRegister"}
+            ),
+        ),
     ),
     result_mode="result",
     default_status=None,
@@ -195,7 +200,12 @@ LOGOUT = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
     },
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.LogoutRequest),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.LogoutRequest, schema={"$ref": "LogoutRequest"}
+            ),
+        ),
     ),
     result_mode="bare",
     default_status=204,

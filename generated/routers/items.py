@@ -232,7 +232,12 @@ CREATE_ITEM = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
     },
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.ItemCreate),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ItemCreate, schema={"$ref": "ItemCreate"}
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
@@ -408,7 +413,12 @@ UPDATE_ITEM = OperationContract(
     ),
     parameters_type=UpdateItemParameters,
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.ItemUpdate),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ItemUpdate, schema={"$ref": "ItemUpdate"}
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",

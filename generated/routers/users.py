@@ -206,7 +206,12 @@ UPDATE_CURRENT_USER = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
     },
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.UserUpdateMe),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.UserUpdateMe, schema={"$ref": "UserUpdateMe"}
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
@@ -257,7 +262,15 @@ CHANGE_PASSWORD = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
     },
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.PasswordChange),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json",
+                kind="json",
+                type=models.PasswordChange,
+                schema={"$ref": "PasswordChange"},
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
@@ -512,7 +525,15 @@ UPDATE_USER = OperationContract(
     ),
     parameters_type=UpdateUserParameters,
     body=RequestBodySpec(
-        required=True, media=(MediaSpec(media_type="application/json", kind="json", type=models.UserUpdateAdmin),)
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json",
+                kind="json",
+                type=models.UserUpdateAdmin,
+                schema={"$ref": "UserUpdateAdmin"},
+            ),
+        ),
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",

@@ -26,6 +26,7 @@ from typing import Any
 
 from scripts.codegen import loader, reader, render, support, types
 from scripts.codegen.errors import SpecError
+from scripts.codegen.model import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
@@ -106,8 +107,8 @@ def _is_file(schema: Any) -> bool:
     )
 
 
-def generate_into(out: Path, spec: Path, command: str) -> None:
-    """Write the package for `spec` into the (new) folder `out`. Raises SpecError or GenerationFailed."""
+def generate_into(out: Path, spec: Path, command: str) -> Api:
+    """Write the package for `spec` into the (new) folder `out`; its model. Raises SpecError or GenerationFailed."""
     document = loader.load(spec)
     source = spec.name
     spec_reader = reader.Reader(document, source)
@@ -165,6 +166,7 @@ def generate_into(out: Path, spec: Path, command: str) -> None:
     config = f"--config={ROOT / 'pyproject.toml'}"
     run([PYTHON, "-m", "ruff", "check", config, "--quiet", "--fix", "--select=F401,I", str(out)])
     run([PYTHON, "-m", "ruff", "format", config, "--quiet", str(out)])
+    return api
 
 
 def tree(folder: Path) -> dict[str, Path]:

@@ -124,12 +124,18 @@ class Typer:
                 validators.append("UUID_TEXT")
             elif fmt == "date":
                 py = "date"
+                validators.append("DATE_TEXT")
             elif fmt == "date-time":
                 py = "AwareDatetime"
+                validators.append("DATE_TIME_TEXT")
             elif fmt == "binary":
                 py = "bytes"
             else:
                 py = "str"
+                if fmt == "uri":
+                    validators.append("URI_TEXT")
+                elif fmt == "email":
+                    validators.append("EMAIL_TEXT")
                 if constraints:
                     for key, arg in (("minLength", "min_length"), ("maxLength", "max_length"), ("pattern", "pattern")):
                         if key in resolved:
@@ -161,6 +167,12 @@ class Typer:
 
     def bounds(self, schema: dict[str, Any]) -> list[str]:
         found = []
+        limits = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}.get(str(schema.get("format")))
+        if limits is not None:
+            if "minimum" not in schema and "exclusiveMinimum" not in schema:
+                found.append(f"ge={limits[0]}")
+            if "maximum" not in schema and "exclusiveMaximum" not in schema:
+                found.append(f"le={limits[1]}")
         for key, arg in (("minimum", "ge"), ("maximum", "le"), ("multipleOf", "multiple_of")):
             if key in schema:
                 found.append(f"{arg}={schema[key]!r}")
@@ -178,7 +190,7 @@ class Typer:
         meta = [*([f"Field({', '.join(kwargs)})"] if kwargs else []), *validators]
         return f"Annotated[{py}, {', '.join(meta)}]" if meta else py
 
-    def media_type_of(self, media: Media, outgoing: bool) -> None:
+    def media_type_of(self, media: Media, outgoing: bool, request: bool = False) -> None:
         """The body's type: a model, a constrained simple type, `bytes` (requests) or `Binary` (answers)."""
         if media.kind == "binary" or (media.kind == "text" and self._binary_text(media)):
             media.py_type = "Binary" if outgoing else "bytes"
@@ -195,8 +207,10 @@ class Typer:
             else:
                 py, kwargs, validators = self.scalar(media.schema, media.pointer + "/schema", constraints=True)
                 media.py_type = py
-                media.runtime_type = self.annotated(py, kwargs, [v for v in validators if v != "UUID_TEXT"])
-        if media.kind in ("xml", "form", "multipart") and media.schema is not None:
+                media.runtime_type = self.annotated(
+                    py, kwargs, [v for v in validators if v == "DATE_TEXT" or v == "DATE_TIME_TEXT"]
+                )
+        if (media.kind in ("xml", "form", "multipart") or (request and media.kind == "json")) and media.schema:
             media.skeleton = self.skeleton(media.schema)
         if media.kind == "xml":
             ref = media.schema.get("$ref", "") if isinstance(media.schema, dict) else ""
@@ -248,7 +262,7 @@ class Typer:
         op.params_class = f"{names.pascal(op.name)}Parameters" if op.params else ""
         if op.body is not None:
             for media in op.body.media:
-                self.media_type_of(media, outgoing=False)
+                self.media_type_of(media, outgoing=False, request=True)
         for response in op.responses:
             self.response(response, outgoing=True)
         non_empty = [alt for alt in op.security if alt]
