@@ -98,17 +98,32 @@ def format_errors(
         return
     for part in schema.get("allOf", ()):
         format_errors(value, part, registry, path, out, depth + 1)
+    alternatives = [*schema.get("oneOf", ()), *schema.get("anyOf", ())]
+    if alternatives:
+        # Errors only when no alternative holds: the first alternative's then.
+        found: list[list[dict[str, Any]]] = []
+        for part in alternatives:
+            errors: list[dict[str, Any]] = []
+            format_errors(value, part, registry, path, errors, depth + 1)
+            if not errors:
+                break
+            found.append(errors)
+        else:
+            out.extend(found[0])
     kinds = schema.get("type")
     kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
-    if ("integer" in kinds or "number" in kinds) and (isinstance(value, bool | str)) and "string" not in kinds:
-        if not ("boolean" in kinds and isinstance(value, bool)):
-            out.append({"loc": ("body", *path), "msg": "Input should be a number", "type": "number_type"})
-            return
+    numeric = ("integer" in kinds or "number" in kinds) and "string" not in kinds
+    if numeric and isinstance(value, bool | str) and not ("boolean" in kinds and isinstance(value, bool)):
+        out.append({"loc": ("body", *path), "msg": "Input should be a number", "type": "number_type"})
+        return
     fmt = schema.get("format")
-    if fmt in _DATE_FORMATS and kinds == ["string"]:
-        if not isinstance(value, str) or not _DATE_FORMATS[fmt].fullmatch(value):
-            out.append({"loc": ("body", *path), "msg": f"Input should be an RFC 3339 {fmt}", "type": "date_format"})
-            return
+    if (
+        fmt in _DATE_FORMATS
+        and kinds == ["string"]
+        and not (isinstance(value, str) and _DATE_FORMATS[fmt].fullmatch(value))
+    ):
+        out.append({"loc": ("body", *path), "msg": f"Input should be an RFC 3339 {fmt}", "type": "date_format"})
+        return
     if isinstance(value, int) and not isinstance(value, bool):
         bounds = _INTEGER_FORMATS.get(str(schema.get("format")))
         if bounds is not None and not bounds[0] <= value <= bounds[1]:

@@ -99,6 +99,8 @@ def _read(element: Element, schema: Schema, registry: Mapping[str, Schema]) -> A
     if text.is_array(resolved, registry):
         items = text.item_schema(resolved, registry)
         return [_read(child, items, registry) for child in element]
+    if text.is_object(resolved, registry) and not len(element) and (element.text or "").strip():
+        return text.Rejected(element.text or "")  # text where the schema wants an object
     if text.is_object(resolved, registry) or len(element) or element.attrib:
         properties = text.declared_properties(resolved, registry)
         found: dict[str, Any] = {}

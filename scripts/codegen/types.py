@@ -277,7 +277,7 @@ class Typer:
             op.return_type = answers[0].body_type or "None"
         elif not answers:
             op.result_mode = "bare"
-            op.default_status = None
+            op.default_status = None if op.responses else 204  # no responses declared at all: an empty answer
             op.return_type = "None"
         else:
             op.result_mode = "result"
