@@ -45,10 +45,10 @@ migrate: install-runtime ## apply migrations to DATABASE_URL (default: the SQLit
 	$(CURDIR)/.venv/bin/alembic upgrade head
 
 generate: install ## regenerate generated/ from openapi.yaml and scripts/codegen
-	$(UV) run --frozen python scripts/codegen/generate.py
+	$(UV) run --frozen python -m scripts.codegen.generate
 
 check-generated: install ## fail if generated/ is not what openapi.yaml and scripts/codegen produce
-	$(UV) run --frozen python scripts/codegen/generate.py --check
+	$(UV) run --frozen python -m scripts.codegen.generate --check
 
 lint: install ## ruff lint and format check
 	$(UV) run --frozen ruff check $(SRC)

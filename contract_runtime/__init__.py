@@ -1,40 +1,97 @@
 """The contract runtime: the hand-written library every generated package imports.
 
-Generated code stays thin (models, interfaces, routes and one `OperationContract` per operation); everything that
-enforces the contract at run time lives here, typed and tested like any other code:
+Generated code stays thin (models, interfaces, per-operation contracts and adapters); everything that enforces the
+contract at run time lives here, typed and tested like any other code:
 
-- `contract`: what the spec declares per operation (`OperationContract`, `DeclaredResponse`);
-- `problems`: the RFC 9457 problem family and its rendering;
-- `checks`: request checks Pydantic cannot express (media type, body size, JSON depth, clean text, uniqueItems);
-- `params`: validators for parameter text (UUID, integer, boolean);
-- `responses`: only declared statuses, bodies and headers leave the server;
-- `routing`: the route class that runs the pipeline, and app-level 404/405 problem handlers;
-- `protocols`: what an application plugs in (authenticator, rate limiter, request scope).
+- `contract`: what the spec declares (`OperationContract`, `DeclaredResponse`, media, parameters, security);
+- `routing`: the operation pipeline and its routes, `build_app`, the app-level 404/405/500 handlers;
+- `params`, `text`, `bodies`, `xml`: reading parameters and bodies as the spec's styles and media types say;
+- `responses`, `encoding`, `media`: only declared statuses, media types (negotiated on Accept), bodies and headers
+  leave;
+- `security`: credentials per scheme, alternatives, the principal; `middleware`: operation middlewares;
+- `problems`: the RFC 9457 problem family; `checks`: limits and clean text; `files`: uploads and binary answers;
+- `interfaces`: the generated interfaces' base; `webhooks`: validated outgoing requests;
+- `protocols`: the rate limiter and request scope an application plugs in.
 """
 
 from contract_runtime import formats  # noqa: F401  (configures format checks on import)
-from contract_runtime.contract import ContractViolation, DeclaredResponse, OperationContract
-from contract_runtime.params import BOOL_TEXT, INT_TEXT, UUID_TEXT
+from contract_runtime.contract import (
+    Alternative,
+    ContractViolation,
+    DeclaredResponse,
+    Encoding,
+    HeaderSpec,
+    MediaSpec,
+    OperationContract,
+    OutgoingContract,
+    ParameterSpec,
+    RequestBodySpec,
+    SecurityRequirement,
+    SecurityScheme,
+)
+from contract_runtime.files import Binary, UploadedFile, UploadedFiles
+from contract_runtime.interfaces import MissingOperations, OperationInterface, check_implementation
+from contract_runtime.middleware import CallNext, OperationMiddleware
+from contract_runtime.params import BOOL_TEXT, DATE_TEXT, DATE_TIME_TEXT, EMAIL_TEXT, INT_TEXT, URI_TEXT, UUID_TEXT
 from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, validation_problem
-from contract_runtime.protocols import Authenticator, Principal, RateLimiter, RequestScope
-from contract_runtime.responses import render
-from contract_runtime.routing import contract_route, install_problem_handlers
+from contract_runtime.protocols import Principal, RateLimiter, RequestScope
+from contract_runtime.routing import (
+    Arguments,
+    BoundOperation,
+    Runtime,
+    build_app,
+    install_problem_handlers,
+    mount,
+)
+from contract_runtime.security import Authenticated, Authenticator, Credential
+from contract_runtime.webhooks import HttpTransport, Reply, UndeclaredReply, WebhookTransport, send
 
 __all__ = [
     "BOOL_TEXT",
+    "DATE_TEXT",
+    "DATE_TIME_TEXT",
+    "EMAIL_TEXT",
     "INT_TEXT",
     "PROBLEM_MEDIA_TYPE",
+    "URI_TEXT",
     "UUID_TEXT",
+    "Alternative",
+    "Arguments",
+    "Authenticated",
     "Authenticator",
+    "Binary",
+    "BoundOperation",
+    "CallNext",
     "ContractViolation",
+    "Credential",
     "DeclaredResponse",
+    "Encoding",
+    "HeaderSpec",
+    "HttpTransport",
+    "MediaSpec",
+    "MissingOperations",
     "OperationContract",
+    "OperationInterface",
+    "OperationMiddleware",
+    "OutgoingContract",
+    "ParameterSpec",
     "Principal",
     "ProblemError",
     "RateLimiter",
+    "Reply",
+    "RequestBodySpec",
     "RequestScope",
-    "contract_route",
+    "Runtime",
+    "SecurityRequirement",
+    "SecurityScheme",
+    "UndeclaredReply",
+    "UploadedFile",
+    "UploadedFiles",
+    "WebhookTransport",
+    "build_app",
+    "check_implementation",
     "install_problem_handlers",
-    "render",
+    "mount",
+    "send",
     "validation_problem",
 ]

@@ -1,4 +1,4 @@
-"""What an application plugs into the generated routers."""
+"""What an application plugs into the generated routers (besides the Authenticator, see security.py)."""
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -7,19 +7,6 @@ from typing import Protocol, TypeVar
 from starlette.requests import Request
 
 Principal = TypeVar("Principal")
-PrincipalT_co = TypeVar("PrincipalT_co", covariant=True)
-
-
-class Authenticator(Protocol[PrincipalT_co]):
-    """Turns a request's credentials into the principal handed to implementations.
-
-    `required` raises a 401 ProblemError (with `WWW-Authenticate`) when there are no valid credentials;
-    `optional` returns None when no credentials were sent and raises when invalid ones were.
-    """
-
-    async def required(self, request: Request) -> PrincipalT_co: ...
-
-    async def optional(self, request: Request) -> PrincipalT_co | None: ...
 
 
 class RateLimiter(Protocol):

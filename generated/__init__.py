@@ -1,3 +1,3 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen/generate.py).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
-"""Generated from openapi.yaml: models, one router and interface per tag, create_app."""
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
+"""Generated from openapi.yaml: models, one interface per tag, routers, create_app."""

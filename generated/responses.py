@@ -1,132 +1,274 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
 
-"""The spec's shared responses (components/responses), one DeclaredResponse per status they are used with."""
+"""The shared responses of openapi.yaml (components/responses), one DeclaredResponse per status they are
+used with."""
 
-from contract_runtime import DeclaredResponse
-from generated import models
+from contract_runtime import DeclaredResponse, HeaderSpec, MediaSpec
+
+from . import models
 
 BAD_REQUEST_400 = DeclaredResponse(
-    status=400,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="400",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 CONFLICT_409 = DeclaredResponse(
-    status=409,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="409",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 CONTENT_TOO_LARGE_413 = DeclaredResponse(
-    status=413,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="413",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 FORBIDDEN_403 = DeclaredResponse(
-    status=403,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="403",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
-    status=500,
-    model=models.Problem,
-    media_type="application/problem+json",
+    status="500",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
 )
 
 NOT_FOUND_404 = DeclaredResponse(
-    status=404,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="404",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 SERVICE_UNAVAILABLE_503 = DeclaredResponse(
-    status=503,
-    model=models.Problem,
-    media_type="application/problem+json",
+    status="503",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
 )
 
 TOKEN_ERROR_400 = DeclaredResponse(
-    status=400,
-    model=models.OAuthProblem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="400",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.OAuthProblem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
     defaults={"error": "invalid_request"},
 )
 
 TOO_MANY_REQUESTS_429 = DeclaredResponse(
-    status=429,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "Retry-After",
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="429",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="Retry-After", required=True, schema={"type": "integer", "format": "int32"}, supplied_by="rate-limiter"
+        ),
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 UNAUTHORIZED_401 = DeclaredResponse(
-    status=401,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "WWW-Authenticate",
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="401",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(name="WWW-Authenticate", required=True, schema={"type": "string"}, keyword="www_authenticate"),
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
-    status=422,
-    model=models.ValidationProblem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="422",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.ValidationProblem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )
 
 UNSUPPORTED_MEDIA_TYPE_415 = DeclaredResponse(
-    status=415,
-    model=models.Problem,
-    media_type="application/problem+json",
-    required_headers=(
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
+    status="415",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
     ),
 )

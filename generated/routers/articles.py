@@ -1,30 +1,33 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
 
-"""The `articles` tag: its implementation interface, typed results and router."""
+"""The `articles` interface of openapi.yaml: what an implementation provides, its typed parameters and
+results, and the operations bound to an implementation."""
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Path, Query
-from starlette.responses import Response
+from pydantic import Field
 
 from contract_runtime import (
-    INT_TEXT,
     UUID_TEXT,
-    Authenticator,
+    Arguments,
+    BoundOperation,
     DeclaredResponse,
+    HeaderSpec,
+    MediaSpec,
     OperationContract,
+    OperationInterface,
+    ParameterSpec,
     Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
+    RequestBodySpec,
+    SecurityRequirement,
 )
-from generated import models
-from generated.responses import (
+
+from .. import models
+from ..responses import (
     BAD_REQUEST_400,
     CONTENT_TOO_LARGE_413,
     FORBIDDEN_403,
@@ -35,8 +38,28 @@ from generated.responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
+from ..schemas import SCHEMAS
+from ..security import O_AUTH2_PASSWORD
 
-__all__ = ["ArticlesApi", "build_router", "CreateArticle201Response"]
+__all__ = [
+    "ArticlesApi",
+    "operations",
+    "ListArticlesParameters",
+    "CreateArticle201Response",
+    "GetArticleParameters",
+    "DeleteArticleParameters",
+    "UpdateArticleParameters",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListArticlesParameters:
+    """The parameters of listArticles, validated."""
+
+    author_id: Annotated[UUID | None, UUID_TEXT] = None
+    cursor: Annotated[str | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")] = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,8 +70,29 @@ class CreateArticle201Response:
     body: models.Article
     location: str
 
-    def headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, object]:
         return {"Location": self.location}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetArticleParameters:
+    """The parameters of getArticle, validated."""
+
+    article_id: Annotated[UUID, UUID_TEXT]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteArticleParameters:
+    """The parameters of deleteArticle, validated."""
+
+    article_id: Annotated[UUID, UUID_TEXT]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateArticleParameters:
+    """The parameters of updateArticle, validated."""
+
+    article_id: Annotated[UUID, UUID_TEXT]
 
 
 LIST_ARTICLES = OperationContract(
@@ -56,156 +100,325 @@ LIST_ARTICLES = OperationContract(
     method="GET",
     path="/v1/articles",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.ArticlePage,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.ArticlePage),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="author_id", location="query", keyword="author_id", style="form", explode=True, schema={"$ref": "Uuid"}
+        ),
+        ParameterSpec(
+            name="cursor", location="query", keyword="cursor", style="form", explode=True, schema={"type": "string"}
+        ),
+        ParameterSpec(
+            name="limit",
+            location="query",
+            keyword="limit",
+            style="form",
+            explode=True,
+            schema={"type": "integer", "format": "int32"},
+        ),
+        ParameterSpec(
+            name="q", location="query", keyword="q", style="form", explode=True, schema={"$ref": "SearchText"}
+        ),
+    ),
+    parameters_type=ListArticlesParameters,
+    security=(
+        (),
+        (SecurityRequirement(O_AUTH2_PASSWORD, ()),),
+    ),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 CREATE_ARTICLE = OperationContract(
     operation_id="createArticle",
     method="POST",
     path="/v1/articles",
     responses={
-        201: DeclaredResponse(
-            status=201,
-            model=models.Article,
-            media_type="application/json",
-            required_headers=(
-                "Location",
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "201": DeclaredResponse(
+            status="201",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.Article),),
+            headers=(
+                HeaderSpec(
+                    name="Location",
+                    required=True,
+                    schema={"type": "string", "format": "uri-reference"},
+                    keyword="location",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ArticleCreate, schema={"$ref": "ArticleCreate"}
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="result",
+    default_status=None,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
+
 
 GET_ARTICLE = OperationContract(
     operation_id="getArticle",
     method="GET",
     path="/v1/articles/{article_id}",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.Article,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.Article),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        404: NOT_FOUND_404,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "404": NOT_FOUND_404,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="article_id",
+            location="path",
+            keyword="article_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=GetArticleParameters,
+    security=(
+        (),
+        (SecurityRequirement(O_AUTH2_PASSWORD, ()),),
+    ),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 DELETE_ARTICLE = OperationContract(
     operation_id="deleteArticle",
     method="DELETE",
     path="/v1/articles/{article_id}",
     responses={
-        204: DeclaredResponse(
-            status=204,
-            model=None,
-            media_type=None,
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "204": DeclaredResponse(
+            status="204",
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        404: NOT_FOUND_404,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "404": NOT_FOUND_404,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="article_id",
+            location="path",
+            keyword="article_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=DeleteArticleParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=204,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 UPDATE_ARTICLE = OperationContract(
     operation_id="updateArticle",
     method="PATCH",
     path="/v1/articles/{article_id}",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.Article,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.Article),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        404: NOT_FOUND_404,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "404": NOT_FOUND_404,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="article_id",
+            location="path",
+            keyword="article_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=UpdateArticleParameters,
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ArticleUpdate, schema={"$ref": "ArticleUpdate"}
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
 
 
-class ArticlesApi(ABC, Generic[Principal]):
-    """Implement one method per operation of the `articles` tag; the router calls them."""
+class ArticlesApi(OperationInterface, Generic[Principal]):
+    """Implement one method per operation of the `articles` interface; the runtime calls them."""
+
+    __interface__ = "articles"
+    __operations__ = {
+        "list_articles": "listArticles (GET /v1/articles)",
+        "create_article": "createArticle (POST /v1/articles)",
+        "get_article": "getArticle (GET /v1/articles/{article_id})",
+        "delete_article": "deleteArticle (DELETE /v1/articles/{article_id})",
+        "update_article": "updateArticle (PATCH /v1/articles/{article_id})",
+    }
 
     @abstractmethod
     async def list_articles(
@@ -217,7 +430,7 @@ class ArticlesApi(ABC, Generic[Principal]):
         q: str | None,
         principal: Principal | None,
     ) -> models.ArticlePage:
-        """listArticles: GET /v1/articles. List published articles."""
+        """listArticles (GET /v1/articles): List published articles"""
 
     @abstractmethod
     async def create_article(
@@ -226,7 +439,7 @@ class ArticlesApi(ABC, Generic[Principal]):
         body: models.ArticleCreate,
         principal: Principal,
     ) -> CreateArticle201Response:
-        """createArticle: POST /v1/articles. Create an article."""
+        """createArticle (POST /v1/articles): Create an article"""
 
     @abstractmethod
     async def get_article(
@@ -235,7 +448,7 @@ class ArticlesApi(ABC, Generic[Principal]):
         article_id: UUID,
         principal: Principal | None,
     ) -> models.Article:
-        """getArticle: GET /v1/articles/{article_id}. Get an article."""
+        """getArticle (GET /v1/articles/{article_id}): Get an article"""
 
     @abstractmethod
     async def delete_article(
@@ -244,7 +457,7 @@ class ArticlesApi(ABC, Generic[Principal]):
         article_id: UUID,
         principal: Principal,
     ) -> None:
-        """deleteArticle: DELETE /v1/articles/{article_id}. Delete an article."""
+        """deleteArticle (DELETE /v1/articles/{article_id}): Delete an article"""
 
     @abstractmethod
     async def update_article(
@@ -254,154 +467,55 @@ class ArticlesApi(ABC, Generic[Principal]):
         body: models.ArticleUpdate,
         principal: Principal,
     ) -> models.Article:
-        """updateArticle: PATCH /v1/articles/{article_id}. Update an article."""
+        """updateArticle (PATCH /v1/articles/{article_id}): Update an article"""
 
 
-def build_router(
-    implementation: ArticlesApi[Principal],
-    security: Authenticator[Principal],
-    request_scope: RequestScope,
-    rate_limiter: RateLimiter,
-) -> APIRouter:
-    """Routes for the `articles` tag, bound to one implementation."""
-    router = APIRouter()
+def operations(implementation: ArticlesApi[Any]) -> list[BoundOperation]:
+    """The `articles` operations, bound to one implementation."""
 
-    async def list_articles(
-        *,
-        author_id: Annotated[
-            UUID | None,
-            Query(alias="author_id", description="Only articles by this author."),
-            UUID_TEXT,
-        ] = None,
-        cursor: Annotated[
-            str | None,
-            Query(
-                alias="cursor",
-                max_length=60,
-                pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$",
-                description="The `next_cursor` of the previous page. Opaque; do not build it yourself.",
-            ),
-        ] = None,
-        limit: Annotated[
-            int,
-            Query(
-                alias="limit",
-                ge=1,
-                le=100,
-                description="The most items to return on one page.",
-            ),
-            INT_TEXT,
-        ] = 20,
-        q: Annotated[
-            str | None,
-            Query(
-                alias="q",
-                min_length=1,
-                max_length=100,
-                pattern="^[^\\x00]*$",
-                description="Case-insensitive substring of the title.",
-            ),
-        ] = None,
-        principal: Annotated[Any, Depends(security.optional)],
-    ) -> Response:
-        result = await implementation.list_articles(
-            author_id=author_id,
-            cursor=cursor,
-            limit=limit,
-            q=q,
-            principal=principal,
+    async def list_articles(arguments: Arguments[ListArticlesParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.list_articles(
+            author_id=parameters.author_id,
+            cursor=parameters.cursor,
+            limit=parameters.limit,
+            q=parameters.q,
+            principal=arguments.principal,
         )
-        return render(LIST_ARTICLES, 200, result)
 
-    router.add_api_route(
-        "/v1/articles",
-        list_articles,
-        methods=["GET"],
-        operation_id="listArticles",
-        response_model=None,
-        route_class_override=contract_route(LIST_ARTICLES, request_scope, rate_limiter),
-    )
-
-    async def create_article(
-        *,
-        body: Annotated[models.ArticleCreate, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.create_article(
-            body=body,
-            principal=principal,
+    async def create_article(arguments: Arguments[None]) -> object:
+        return await implementation.create_article(
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(CREATE_ARTICLE, result.status, result.body, result.headers())
 
-    router.add_api_route(
-        "/v1/articles",
-        create_article,
-        methods=["POST"],
-        operation_id="createArticle",
-        response_model=None,
-        route_class_override=contract_route(CREATE_ARTICLE, request_scope, rate_limiter),
-    )
-
-    async def get_article(
-        *,
-        article_id: Annotated[UUID, Path(alias="article_id", description="The article's id."), UUID_TEXT],
-        principal: Annotated[Any, Depends(security.optional)],
-    ) -> Response:
-        result = await implementation.get_article(
-            article_id=article_id,
-            principal=principal,
+    async def get_article(arguments: Arguments[GetArticleParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.get_article(
+            article_id=parameters.article_id,
+            principal=arguments.principal,
         )
-        return render(GET_ARTICLE, 200, result)
 
-    router.add_api_route(
-        "/v1/articles/{article_id}",
-        get_article,
-        methods=["GET"],
-        operation_id="getArticle",
-        response_model=None,
-        route_class_override=contract_route(GET_ARTICLE, request_scope, rate_limiter),
-    )
-
-    async def delete_article(
-        *,
-        article_id: Annotated[UUID, Path(alias="article_id", description="The article's id."), UUID_TEXT],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
+    async def delete_article(arguments: Arguments[DeleteArticleParameters]) -> object:
+        parameters = arguments.parameters
         await implementation.delete_article(
-            article_id=article_id,
-            principal=principal,
+            article_id=parameters.article_id,
+            principal=arguments.principal,
         )
-        return render(DELETE_ARTICLE, 204, None)
+        return None
 
-    router.add_api_route(
-        "/v1/articles/{article_id}",
-        delete_article,
-        methods=["DELETE"],
-        operation_id="deleteArticle",
-        response_model=None,
-        route_class_override=contract_route(DELETE_ARTICLE, request_scope, rate_limiter),
-    )
-
-    async def update_article(
-        *,
-        article_id: Annotated[UUID, Path(alias="article_id", description="The article's id."), UUID_TEXT],
-        body: Annotated[models.ArticleUpdate, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.update_article(
-            article_id=article_id,
-            body=body,
-            principal=principal,
+    async def update_article(arguments: Arguments[UpdateArticleParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.update_article(
+            article_id=parameters.article_id,
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(UPDATE_ARTICLE, 200, result)
 
-    router.add_api_route(
-        "/v1/articles/{article_id}",
-        update_article,
-        methods=["PATCH"],
-        operation_id="updateArticle",
-        response_model=None,
-        route_class_override=contract_route(UPDATE_ARTICLE, request_scope, rate_limiter),
-    )
-
-    return router
+    return [
+        BoundOperation(LIST_ARTICLES, list_articles),
+        BoundOperation(CREATE_ARTICLE, create_article),
+        BoundOperation(GET_ARTICLE, get_article),
+        BoundOperation(DELETE_ARTICLE, delete_article),
+        BoundOperation(UPDATE_ARTICLE, update_article),
+    ]

@@ -1,27 +1,26 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
 
-"""The `auth` tag: its implementation interface, typed results and router."""
+"""The `auth` interface of openapi.yaml: what an implementation provides, its typed parameters and
+results, and the operations bound to an implementation."""
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Annotated, ClassVar
-
-from fastapi import APIRouter, Body, Form
-from starlette.responses import Response
+from typing import ClassVar
 
 from contract_runtime import (
-    Authenticator,
+    Arguments,
+    BoundOperation,
     DeclaredResponse,
+    HeaderSpec,
+    MediaSpec,
     OperationContract,
-    Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
+    OperationInterface,
+    RequestBodySpec,
 )
-from generated import models
-from generated.responses import (
+
+from .. import models
+from ..responses import (
     BAD_REQUEST_400,
     CONFLICT_409,
     CONTENT_TOO_LARGE_413,
@@ -31,8 +30,9 @@ from generated.responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
+from ..schemas import SCHEMAS
 
-__all__ = ["AuthApi", "build_router", "RegisterUser201Response"]
+__all__ = ["AuthApi", "operations", "RegisterUser201Response"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,7 +43,7 @@ class RegisterUser201Response:
     body: models.User
     location: str
 
-    def headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, object]:
         return {"Location": self.location}
 
 
@@ -52,100 +52,179 @@ REGISTER_USER = OperationContract(
     method="POST",
     path="/v1/auth/register",
     responses={
-        201: DeclaredResponse(
-            status=201,
-            model=models.User,
-            media_type="application/json",
-            required_headers=(
-                "Location",
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "201": DeclaredResponse(
+            status="201",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
+            headers=(
+                HeaderSpec(
+                    name="Location",
+                    required=True,
+                    schema={"type": "string", "format": "uri-reference"},
+                    keyword="location",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        409: CONFLICT_409,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "409": CONFLICT_409,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.UserRegister, schema={"$ref": "UserRegister"}
+            ),
+        ),
+    ),
+    result_mode="result",
+    default_status=None,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
+
 
 ISSUE_TOKEN = OperationContract(
     operation_id="issueToken",
     method="POST",
     path="/v1/auth/token",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.TokenResponse,
-            media_type="application/json",
-            required_headers=(
-                "Cache-Control",
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.TokenResponse),),
+            headers=(
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
-            fixed_headers={
-                "Cache-Control": "no-store",
-            },
         ),
-        400: TOKEN_ERROR_400,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": TOKEN_ERROR_400,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/x-www-form-urlencoded",
-    unique_item_paths=(),
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/x-www-form-urlencoded",
+                kind="form",
+                type=models.TokenRequest,
+                schema={"$ref": "TokenRequest"},
+            ),
+        ),
+    ),
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
+
 
 LOGOUT = OperationContract(
     operation_id="logout",
     method="POST",
     path="/v1/auth/logout",
     responses={
-        204: DeclaredResponse(
-            status=204,
-            model=None,
-            media_type=None,
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "204": DeclaredResponse(
+            status="204",
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.LogoutRequest, schema={"$ref": "LogoutRequest"}
+            ),
+        ),
+    ),
+    result_mode="bare",
+    default_status=204,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
 
 
-class AuthApi(ABC):
-    """Implement one method per operation of the `auth` tag; the router calls them."""
+class AuthApi(OperationInterface):
+    """Implement one method per operation of the `auth` interface; the runtime calls them."""
+
+    __interface__ = "auth"
+    __operations__ = {
+        "register_user": "registerUser (POST /v1/auth/register)",
+        "issue_token": "issueToken (POST /v1/auth/token)",
+        "logout": "logout (POST /v1/auth/logout)",
+    }
 
     @abstractmethod
     async def register_user(
@@ -153,7 +232,7 @@ class AuthApi(ABC):
         *,
         body: models.UserRegister,
     ) -> RegisterUser201Response:
-        """registerUser: POST /v1/auth/register. Register a new account."""
+        """registerUser (POST /v1/auth/register): Register a new account"""
 
     @abstractmethod
     async def issue_token(
@@ -161,7 +240,7 @@ class AuthApi(ABC):
         *,
         body: models.TokenRequest,
     ) -> models.TokenResponse:
-        """issueToken: POST /v1/auth/token. Issue an access token (OAuth2 token endpoint)."""
+        """issueToken (POST /v1/auth/token): Issue an access token (OAuth2 token endpoint)"""
 
     @abstractmethod
     async def logout(
@@ -169,70 +248,30 @@ class AuthApi(ABC):
         *,
         body: models.LogoutRequest,
     ) -> None:
-        """logout: POST /v1/auth/logout. Revoke a refresh token."""
+        """logout (POST /v1/auth/logout): Revoke a refresh token"""
 
 
-def build_router(
-    implementation: AuthApi,
-    security: Authenticator[Principal],
-    request_scope: RequestScope,
-    rate_limiter: RateLimiter,
-) -> APIRouter:
-    """Routes for the `auth` tag, bound to one implementation."""
-    router = APIRouter()
+def operations(implementation: AuthApi) -> list[BoundOperation]:
+    """The `auth` operations, bound to one implementation."""
 
-    async def register_user(
-        *,
-        body: Annotated[models.UserRegister, Body()],
-    ) -> Response:
-        result = await implementation.register_user(
-            body=body,
+    async def register_user(arguments: Arguments[None]) -> object:
+        return await implementation.register_user(
+            body=arguments.body,
         )
-        return render(REGISTER_USER, result.status, result.body, result.headers())
 
-    router.add_api_route(
-        "/v1/auth/register",
-        register_user,
-        methods=["POST"],
-        operation_id="registerUser",
-        response_model=None,
-        route_class_override=contract_route(REGISTER_USER, request_scope, rate_limiter),
-    )
-
-    async def issue_token(
-        *,
-        body: Annotated[models.TokenRequest, Form()],
-    ) -> Response:
-        result = await implementation.issue_token(
-            body=body,
+    async def issue_token(arguments: Arguments[None]) -> object:
+        return await implementation.issue_token(
+            body=arguments.body,
         )
-        return render(ISSUE_TOKEN, 200, result)
 
-    router.add_api_route(
-        "/v1/auth/token",
-        issue_token,
-        methods=["POST"],
-        operation_id="issueToken",
-        response_model=None,
-        route_class_override=contract_route(ISSUE_TOKEN, request_scope, rate_limiter),
-    )
-
-    async def logout(
-        *,
-        body: Annotated[models.LogoutRequest, Body()],
-    ) -> Response:
+    async def logout(arguments: Arguments[None]) -> object:
         await implementation.logout(
-            body=body,
+            body=arguments.body,
         )
-        return render(LOGOUT, 204, None)
+        return None
 
-    router.add_api_route(
-        "/v1/auth/logout",
-        logout,
-        methods=["POST"],
-        operation_id="logout",
-        response_model=None,
-        route_class_override=contract_route(LOGOUT, request_scope, rate_limiter),
-    )
-
-    return router
+    return [
+        BoundOperation(REGISTER_USER, register_user),
+        BoundOperation(ISSUE_TOKEN, issue_token),
+        BoundOperation(LOGOUT, logout),
+    ]

@@ -1,27 +1,25 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
 
-"""The `health` tag: its implementation interface, typed results and router."""
+"""The `health` interface of openapi.yaml: what an implementation provides, its typed parameters and
+results, and the operations bound to an implementation."""
 
-from abc import ABC, abstractmethod
-
-from fastapi import APIRouter
-from starlette.responses import Response
+from abc import abstractmethod
 
 from contract_runtime import (
-    Authenticator,
+    Arguments,
+    BoundOperation,
     DeclaredResponse,
+    MediaSpec,
     OperationContract,
-    Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
+    OperationInterface,
 )
-from generated import models
-from generated.responses import INTERNAL_SERVER_ERROR_500, SERVICE_UNAVAILABLE_503
 
-__all__ = ["HealthApi", "build_router"]
+from .. import models
+from ..responses import INTERNAL_SERVER_ERROR_500, SERVICE_UNAVAILABLE_503
+from ..schemas import SCHEMAS
+
+__all__ = ["HealthApi", "operations"]
 
 
 GET_LIVENESS = OperationContract(
@@ -29,92 +27,68 @@ GET_LIVENESS = OperationContract(
     method="GET",
     path="/health/live",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.HealthStatus,
-            media_type="application/json",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.HealthStatus),),
         ),
-        500: INTERNAL_SERVER_ERROR_500,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
-    rate_limited=False,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
 )
+
 
 GET_READINESS = OperationContract(
     operation_id="getReadiness",
     method="GET",
     path="/health/ready",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.HealthStatus,
-            media_type="application/json",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.HealthStatus),),
         ),
-        500: INTERNAL_SERVER_ERROR_500,
-        503: SERVICE_UNAVAILABLE_503,
+        "500": INTERNAL_SERVER_ERROR_500,
+        "503": SERVICE_UNAVAILABLE_503,
     },
-    body_media_type=None,
-    unique_item_paths=(),
-    rate_limited=False,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
 )
 
 
-class HealthApi(ABC):
-    """Implement one method per operation of the `health` tag; the router calls them."""
+class HealthApi(OperationInterface):
+    """Implement one method per operation of the `health` interface; the runtime calls them."""
+
+    __interface__ = "health"
+    __operations__ = {
+        "get_liveness": "getLiveness (GET /health/live)",
+        "get_readiness": "getReadiness (GET /health/ready)",
+    }
 
     @abstractmethod
     async def get_liveness(
         self,
     ) -> models.HealthStatus:
-        """getLiveness: GET /health/live. Liveness probe."""
+        """getLiveness (GET /health/live): Liveness probe"""
 
     @abstractmethod
     async def get_readiness(
         self,
     ) -> models.HealthStatus:
-        """getReadiness: GET /health/ready. Readiness probe."""
+        """getReadiness (GET /health/ready): Readiness probe"""
 
 
-def build_router(
-    implementation: HealthApi,
-    security: Authenticator[Principal],
-    request_scope: RequestScope,
-    rate_limiter: RateLimiter,
-) -> APIRouter:
-    """Routes for the `health` tag, bound to one implementation."""
-    router = APIRouter()
+def operations(implementation: HealthApi) -> list[BoundOperation]:
+    """The `health` operations, bound to one implementation."""
 
-    async def get_liveness() -> Response:
-        result = await implementation.get_liveness()
-        return render(GET_LIVENESS, 200, result)
+    async def get_liveness(arguments: Arguments[None]) -> object:
+        return await implementation.get_liveness()
 
-    router.add_api_route(
-        "/health/live",
-        get_liveness,
-        methods=["GET"],
-        operation_id="getLiveness",
-        response_model=None,
-        route_class_override=contract_route(GET_LIVENESS, request_scope, rate_limiter),
-    )
+    async def get_readiness(arguments: Arguments[None]) -> object:
+        return await implementation.get_readiness()
 
-    async def get_readiness() -> Response:
-        result = await implementation.get_readiness()
-        return render(GET_READINESS, 200, result)
-
-    router.add_api_route(
-        "/health/ready",
-        get_readiness,
-        methods=["GET"],
-        operation_id="getReadiness",
-        response_model=None,
-        route_class_override=contract_route(GET_READINESS, request_scope, rate_limiter),
-    )
-
-    return router
+    return [
+        BoundOperation(GET_LIVENESS, get_liveness),
+        BoundOperation(GET_READINESS, get_readiness),
+    ]

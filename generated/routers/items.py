@@ -1,30 +1,33 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
 
-"""The `items` tag: its implementation interface, typed results and router."""
+"""The `items` interface of openapi.yaml: what an implementation provides, its typed parameters and
+results, and the operations bound to an implementation."""
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Path, Query
-from starlette.responses import Response
+from pydantic import Field
 
 from contract_runtime import (
-    INT_TEXT,
     UUID_TEXT,
-    Authenticator,
+    Arguments,
+    BoundOperation,
     DeclaredResponse,
+    HeaderSpec,
+    MediaSpec,
     OperationContract,
+    OperationInterface,
+    ParameterSpec,
     Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
+    RequestBodySpec,
+    SecurityRequirement,
 )
-from generated import models
-from generated.responses import (
+
+from .. import models
+from ..responses import (
     BAD_REQUEST_400,
     CONTENT_TOO_LARGE_413,
     INTERNAL_SERVER_ERROR_500,
@@ -34,11 +37,40 @@ from generated.responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
+from ..schemas import SCHEMAS
+from ..security import O_AUTH2_PASSWORD
 
-__all__ = ["ItemsApi", "build_router", "ListItemsSort", "CreateItem201Response"]
-
+__all__ = [
+    "ItemsApi",
+    "operations",
+    "ListItemsSort",
+    "ListItemsParameters",
+    "CreateItem201Response",
+    "GetItemParameters",
+    "DeleteItemParameters",
+    "UpdateItemParameters",
+]
 
 ListItemsSort = Literal["created_at", "-created_at", "price", "-price", "name", "-name"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListItemsParameters:
+    """The parameters of listItems, validated."""
+
+    cursor: Annotated[
+        str | None, Field(max_length=900, pattern="^[0-9]{1,16}\\.[0-9]{1,9}\\.[0-9a-f]{32}\\.(?:[0-9a-f]{2}){0,400}$")
+    ] = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    max_price: Annotated[
+        str | None, Field(max_length=10, pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$")
+    ] = None
+    min_price: Annotated[
+        str | None, Field(max_length=10, pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$")
+    ] = None
+    q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
+    sort: ListItemsSort = "-created_at"
+    status: models.ItemStatus | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,8 +81,29 @@ class CreateItem201Response:
     body: models.Item
     location: str
 
-    def headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, object]:
         return {"Location": self.location}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetItemParameters:
+    """The parameters of getItem, validated."""
+
+    item_id: Annotated[UUID, UUID_TEXT]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteItemParameters:
+    """The parameters of deleteItem, validated."""
+
+    item_id: Annotated[UUID, UUID_TEXT]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateItemParameters:
+    """The parameters of updateItem, validated."""
+
+    item_id: Annotated[UUID, UUID_TEXT]
 
 
 LIST_ITEMS = OperationContract(
@@ -58,154 +111,338 @@ LIST_ITEMS = OperationContract(
     method="GET",
     path="/v1/items",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.ItemPage,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.ItemPage),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="cursor", location="query", keyword="cursor", style="form", explode=True, schema={"type": "string"}
+        ),
+        ParameterSpec(
+            name="limit",
+            location="query",
+            keyword="limit",
+            style="form",
+            explode=True,
+            schema={"type": "integer", "format": "int32"},
+        ),
+        ParameterSpec(
+            name="max_price",
+            location="query",
+            keyword="max_price",
+            style="form",
+            explode=True,
+            schema={"$ref": "PriceBound"},
+        ),
+        ParameterSpec(
+            name="min_price",
+            location="query",
+            keyword="min_price",
+            style="form",
+            explode=True,
+            schema={"$ref": "PriceBound"},
+        ),
+        ParameterSpec(
+            name="q", location="query", keyword="q", style="form", explode=True, schema={"$ref": "SearchText"}
+        ),
+        ParameterSpec(
+            name="sort", location="query", keyword="sort", style="form", explode=True, schema={"type": "string"}
+        ),
+        ParameterSpec(
+            name="status", location="query", keyword="status", style="form", explode=True, schema={"$ref": "ItemStatus"}
+        ),
+    ),
+    parameters_type=ListItemsParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 CREATE_ITEM = OperationContract(
     operation_id="createItem",
     method="POST",
     path="/v1/items",
     responses={
-        201: DeclaredResponse(
-            status=201,
-            model=models.Item,
-            media_type="application/json",
-            required_headers=(
-                "Location",
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "201": DeclaredResponse(
+            status="201",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.Item),),
+            headers=(
+                HeaderSpec(
+                    name="Location",
+                    required=True,
+                    schema={"type": "string", "format": "uri-reference"},
+                    keyword="location",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ItemCreate, schema={"$ref": "ItemCreate"}
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="result",
+    default_status=None,
+    schemas=SCHEMAS,
     unique_item_paths=(("tags",),),
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
+
 
 GET_ITEM = OperationContract(
     operation_id="getItem",
     method="GET",
     path="/v1/items/{item_id}",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.Item,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.Item),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        404: NOT_FOUND_404,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "404": NOT_FOUND_404,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="item_id",
+            location="path",
+            keyword="item_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=GetItemParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 DELETE_ITEM = OperationContract(
     operation_id="deleteItem",
     method="DELETE",
     path="/v1/items/{item_id}",
     responses={
-        204: DeclaredResponse(
-            status=204,
-            model=None,
-            media_type=None,
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "204": DeclaredResponse(
+            status="204",
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        404: NOT_FOUND_404,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "404": NOT_FOUND_404,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="item_id",
+            location="path",
+            keyword="item_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=DeleteItemParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=204,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 UPDATE_ITEM = OperationContract(
     operation_id="updateItem",
     method="PATCH",
     path="/v1/items/{item_id}",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.Item,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.Item),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        404: NOT_FOUND_404,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "404": NOT_FOUND_404,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
+    parameters=(
+        ParameterSpec(
+            name="item_id",
+            location="path",
+            keyword="item_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=UpdateItemParameters,
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.ItemUpdate, schema={"$ref": "ItemUpdate"}
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     unique_item_paths=(("tags",),),
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
 
 
-class ItemsApi(ABC, Generic[Principal]):
-    """Implement one method per operation of the `items` tag; the router calls them."""
+class ItemsApi(OperationInterface, Generic[Principal]):
+    """Implement one method per operation of the `items` interface; the runtime calls them."""
+
+    __interface__ = "items"
+    __operations__ = {
+        "list_items": "listItems (GET /v1/items)",
+        "create_item": "createItem (POST /v1/items)",
+        "get_item": "getItem (GET /v1/items/{item_id})",
+        "delete_item": "deleteItem (DELETE /v1/items/{item_id})",
+        "update_item": "updateItem (PATCH /v1/items/{item_id})",
+    }
 
     @abstractmethod
     async def list_items(
@@ -220,7 +457,7 @@ class ItemsApi(ABC, Generic[Principal]):
         status: models.ItemStatus | None,
         principal: Principal,
     ) -> models.ItemPage:
-        """listItems: GET /v1/items. List the caller's items."""
+        """listItems (GET /v1/items): List the caller's items"""
 
     @abstractmethod
     async def create_item(
@@ -229,7 +466,7 @@ class ItemsApi(ABC, Generic[Principal]):
         body: models.ItemCreate,
         principal: Principal,
     ) -> CreateItem201Response:
-        """createItem: POST /v1/items. Create an item."""
+        """createItem (POST /v1/items): Create an item"""
 
     @abstractmethod
     async def get_item(
@@ -238,7 +475,7 @@ class ItemsApi(ABC, Generic[Principal]):
         item_id: UUID,
         principal: Principal,
     ) -> models.Item:
-        """getItem: GET /v1/items/{item_id}. Get an item."""
+        """getItem (GET /v1/items/{item_id}): Get an item"""
 
     @abstractmethod
     async def delete_item(
@@ -247,7 +484,7 @@ class ItemsApi(ABC, Generic[Principal]):
         item_id: UUID,
         principal: Principal,
     ) -> None:
-        """deleteItem: DELETE /v1/items/{item_id}. Delete an item."""
+        """deleteItem (DELETE /v1/items/{item_id}): Delete an item"""
 
     @abstractmethod
     async def update_item(
@@ -257,181 +494,58 @@ class ItemsApi(ABC, Generic[Principal]):
         body: models.ItemUpdate,
         principal: Principal,
     ) -> models.Item:
-        """updateItem: PATCH /v1/items/{item_id}. Update an item."""
+        """updateItem (PATCH /v1/items/{item_id}): Update an item"""
 
 
-def build_router(
-    implementation: ItemsApi[Principal],
-    security: Authenticator[Principal],
-    request_scope: RequestScope,
-    rate_limiter: RateLimiter,
-) -> APIRouter:
-    """Routes for the `items` tag, bound to one implementation."""
-    router = APIRouter()
+def operations(implementation: ItemsApi[Any]) -> list[BoundOperation]:
+    """The `items` operations, bound to one implementation."""
 
-    async def list_items(
-        *,
-        cursor: Annotated[
-            str | None,
-            Query(
-                alias="cursor",
-                max_length=900,
-                pattern="^[0-9]{1,16}\\.[0-9]{1,9}\\.[0-9a-f]{32}\\.(?:[0-9a-f]{2}){0,400}$",
-                description="The `next_cursor` of the previous page. Opaque; do not build it yourself.",
-            ),
-        ] = None,
-        limit: Annotated[
-            int,
-            Query(
-                alias="limit",
-                ge=1,
-                le=100,
-                description="The most items to return on one page.",
-            ),
-            INT_TEXT,
-        ] = 20,
-        max_price: Annotated[
-            str | None,
-            Query(
-                alias="max_price",
-                max_length=10,
-                pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$",
-                description="Only items priced at most this much.",
-            ),
-        ] = None,
-        min_price: Annotated[
-            str | None,
-            Query(
-                alias="min_price",
-                max_length=10,
-                pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$",
-                description="Only items priced at least this much.",
-            ),
-        ] = None,
-        q: Annotated[
-            str | None,
-            Query(
-                alias="q",
-                min_length=1,
-                max_length=100,
-                pattern="^[^\\x00]*$",
-                description="Case-insensitive substring of the item's name.",
-            ),
-        ] = None,
-        sort: Annotated[
-            ListItemsSort,
-            Query(
-                alias="sort",
-                description="Sort key; a leading `-` sorts in descending order. Ties are broken by id.",
-            ),
-        ] = "-created_at",
-        status: Annotated[
-            models.ItemStatus | None,
-            Query(alias="status", description="Only items with this status."),
-        ] = None,
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.list_items(
-            cursor=cursor,
-            limit=limit,
-            max_price=max_price,
-            min_price=min_price,
-            q=q,
-            sort=sort,
-            status=status,
-            principal=principal,
+    async def list_items(arguments: Arguments[ListItemsParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.list_items(
+            cursor=parameters.cursor,
+            limit=parameters.limit,
+            max_price=parameters.max_price,
+            min_price=parameters.min_price,
+            q=parameters.q,
+            sort=parameters.sort,
+            status=parameters.status,
+            principal=arguments.principal,
         )
-        return render(LIST_ITEMS, 200, result)
 
-    router.add_api_route(
-        "/v1/items",
-        list_items,
-        methods=["GET"],
-        operation_id="listItems",
-        response_model=None,
-        route_class_override=contract_route(LIST_ITEMS, request_scope, rate_limiter),
-    )
-
-    async def create_item(
-        *,
-        body: Annotated[models.ItemCreate, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.create_item(
-            body=body,
-            principal=principal,
+    async def create_item(arguments: Arguments[None]) -> object:
+        return await implementation.create_item(
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(CREATE_ITEM, result.status, result.body, result.headers())
 
-    router.add_api_route(
-        "/v1/items",
-        create_item,
-        methods=["POST"],
-        operation_id="createItem",
-        response_model=None,
-        route_class_override=contract_route(CREATE_ITEM, request_scope, rate_limiter),
-    )
-
-    async def get_item(
-        *,
-        item_id: Annotated[UUID, Path(alias="item_id", description="The item's id."), UUID_TEXT],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.get_item(
-            item_id=item_id,
-            principal=principal,
+    async def get_item(arguments: Arguments[GetItemParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.get_item(
+            item_id=parameters.item_id,
+            principal=arguments.principal,
         )
-        return render(GET_ITEM, 200, result)
 
-    router.add_api_route(
-        "/v1/items/{item_id}",
-        get_item,
-        methods=["GET"],
-        operation_id="getItem",
-        response_model=None,
-        route_class_override=contract_route(GET_ITEM, request_scope, rate_limiter),
-    )
-
-    async def delete_item(
-        *,
-        item_id: Annotated[UUID, Path(alias="item_id", description="The item's id."), UUID_TEXT],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
+    async def delete_item(arguments: Arguments[DeleteItemParameters]) -> object:
+        parameters = arguments.parameters
         await implementation.delete_item(
-            item_id=item_id,
-            principal=principal,
+            item_id=parameters.item_id,
+            principal=arguments.principal,
         )
-        return render(DELETE_ITEM, 204, None)
+        return None
 
-    router.add_api_route(
-        "/v1/items/{item_id}",
-        delete_item,
-        methods=["DELETE"],
-        operation_id="deleteItem",
-        response_model=None,
-        route_class_override=contract_route(DELETE_ITEM, request_scope, rate_limiter),
-    )
-
-    async def update_item(
-        *,
-        item_id: Annotated[UUID, Path(alias="item_id", description="The item's id."), UUID_TEXT],
-        body: Annotated[models.ItemUpdate, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.update_item(
-            item_id=item_id,
-            body=body,
-            principal=principal,
+    async def update_item(arguments: Arguments[UpdateItemParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.update_item(
+            item_id=parameters.item_id,
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(UPDATE_ITEM, 200, result)
 
-    router.add_api_route(
-        "/v1/items/{item_id}",
-        update_item,
-        methods=["PATCH"],
-        operation_id="updateItem",
-        response_model=None,
-        route_class_override=contract_route(UPDATE_ITEM, request_scope, rate_limiter),
-    )
-
-    return router
+    return [
+        BoundOperation(LIST_ITEMS, list_items),
+        BoundOperation(CREATE_ITEM, create_item),
+        BoundOperation(GET_ITEM, get_item),
+        BoundOperation(DELETE_ITEM, delete_item),
+        BoundOperation(UPDATE_ITEM, update_item),
+    ]

@@ -1,30 +1,33 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (fastapi-code-generator==0.8.1 + scripts/codegen).
-# Change openapi.yaml or scripts/codegen/, then run `make generate`.
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (scripts/codegen).
+# Change openapi.yaml or scripts/codegen/, then run it again.
 
-"""The `users` tag: its implementation interface, typed results and router."""
+"""The `users` interface of openapi.yaml: what an implementation provides, its typed parameters and
+results, and the operations bound to an implementation."""
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Path, Query
-from starlette.responses import Response
+from pydantic import Field
 
 from contract_runtime import (
-    BOOL_TEXT,
-    INT_TEXT,
     UUID_TEXT,
-    Authenticator,
+    Arguments,
+    BoundOperation,
     DeclaredResponse,
+    HeaderSpec,
+    MediaSpec,
     OperationContract,
+    OperationInterface,
+    ParameterSpec,
     Principal,
-    RateLimiter,
-    RequestScope,
-    contract_route,
-    render,
+    RequestBodySpec,
+    SecurityRequirement,
 )
-from generated import models
-from generated.responses import (
+
+from .. import models
+from ..responses import (
     BAD_REQUEST_400,
     CONFLICT_409,
     CONTENT_TOO_LARGE_413,
@@ -36,8 +39,49 @@ from generated.responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
+from ..schemas import SCHEMAS
+from ..security import O_AUTH2_PASSWORD
 
-__all__ = ["UsersApi", "build_router"]
+__all__ = [
+    "UsersApi",
+    "operations",
+    "ListUsersParameters",
+    "GetUserParameters",
+    "DeleteUserParameters",
+    "UpdateUserParameters",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListUsersParameters:
+    """The parameters of listUsers, validated."""
+
+    cursor: Annotated[str | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")] = None
+    is_active: bool | None = None
+    is_superuser: bool | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetUserParameters:
+    """The parameters of getUser, validated."""
+
+    user_id: Annotated[UUID, UUID_TEXT]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteUserParameters:
+    """The parameters of deleteUser, validated."""
+
+    user_id: Annotated[UUID, UUID_TEXT]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateUserParameters:
+    """The parameters of updateUser, validated."""
+
+    user_id: Annotated[UUID, UUID_TEXT]
 
 
 GET_CURRENT_USER = OperationContract(
@@ -45,244 +89,477 @@ GET_CURRENT_USER = OperationContract(
     method="GET",
     path="/v1/users/me",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.User,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 DELETE_CURRENT_USER = OperationContract(
     operation_id="deleteCurrentUser",
     method="DELETE",
     path="/v1/users/me",
     responses={
-        204: DeclaredResponse(
-            status=204,
-            model=None,
-            media_type=None,
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "204": DeclaredResponse(
+            status="204",
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=204,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 UPDATE_CURRENT_USER = OperationContract(
     operation_id="updateCurrentUser",
     method="PATCH",
     path="/v1/users/me",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.User,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        409: CONFLICT_409,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "409": CONFLICT_409,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json", kind="json", type=models.UserUpdateMe, schema={"$ref": "UserUpdateMe"}
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
+
 
 CHANGE_PASSWORD = OperationContract(
     operation_id="changePassword",
     method="POST",
     path="/v1/users/me/password",
     responses={
-        204: DeclaredResponse(
-            status=204,
-            model=None,
-            media_type=None,
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "204": DeclaredResponse(
+            status="204",
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json",
+                kind="json",
+                type=models.PasswordChange,
+                schema={"$ref": "PasswordChange"},
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=204,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
+
 
 LIST_USERS = OperationContract(
     operation_id="listUsers",
     method="GET",
     path="/v1/users",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.UserPage,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.UserPage),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="cursor", location="query", keyword="cursor", style="form", explode=True, schema={"type": "string"}
+        ),
+        ParameterSpec(
+            name="is_active",
+            location="query",
+            keyword="is_active",
+            style="form",
+            explode=True,
+            schema={"type": "boolean"},
+        ),
+        ParameterSpec(
+            name="is_superuser",
+            location="query",
+            keyword="is_superuser",
+            style="form",
+            explode=True,
+            schema={"type": "boolean"},
+        ),
+        ParameterSpec(
+            name="limit",
+            location="query",
+            keyword="limit",
+            style="form",
+            explode=True,
+            schema={"type": "integer", "format": "int32"},
+        ),
+        ParameterSpec(
+            name="q", location="query", keyword="q", style="form", explode=True, schema={"$ref": "SearchText"}
+        ),
+    ),
+    parameters_type=ListUsersParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 GET_USER = OperationContract(
     operation_id="getUser",
     method="GET",
     path="/v1/users/{user_id}",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.User,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        404: NOT_FOUND_404,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "404": NOT_FOUND_404,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="user_id",
+            location="path",
+            keyword="user_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=GetUserParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 DELETE_USER = OperationContract(
     operation_id="deleteUser",
     method="DELETE",
     path="/v1/users/{user_id}",
     responses={
-        204: DeclaredResponse(
-            status=204,
-            model=None,
-            media_type=None,
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "204": DeclaredResponse(
+            status="204",
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        404: NOT_FOUND_404,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "404": NOT_FOUND_404,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type=None,
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="user_id",
+            location="path",
+            keyword="user_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=DeleteUserParameters,
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=204,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=False,
-    max_body_bytes=None,
-    max_json_depth=None,
 )
+
 
 UPDATE_USER = OperationContract(
     operation_id="updateUser",
     method="PATCH",
     path="/v1/users/{user_id}",
     responses={
-        200: DeclaredResponse(
-            status=200,
-            model=models.User,
-            media_type="application/json",
-            required_headers=(
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
+        "200": DeclaredResponse(
+            status="200",
+            content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
+            headers=(
+                HeaderSpec(
+                    name="RateLimit-Limit",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Remaining",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
+                HeaderSpec(
+                    name="RateLimit-Reset",
+                    required=True,
+                    schema={"type": "integer", "format": "int32"},
+                    supplied_by="rate-limiter",
+                ),
             ),
         ),
-        400: BAD_REQUEST_400,
-        401: UNAUTHORIZED_401,
-        403: FORBIDDEN_403,
-        404: NOT_FOUND_404,
-        413: CONTENT_TOO_LARGE_413,
-        415: UNSUPPORTED_MEDIA_TYPE_415,
-        422: UNPROCESSABLE_CONTENT_422,
-        429: TOO_MANY_REQUESTS_429,
-        500: INTERNAL_SERVER_ERROR_500,
+        "400": BAD_REQUEST_400,
+        "401": UNAUTHORIZED_401,
+        "403": FORBIDDEN_403,
+        "404": NOT_FOUND_404,
+        "413": CONTENT_TOO_LARGE_413,
+        "415": UNSUPPORTED_MEDIA_TYPE_415,
+        "422": UNPROCESSABLE_CONTENT_422,
+        "429": TOO_MANY_REQUESTS_429,
+        "500": INTERNAL_SERVER_ERROR_500,
     },
-    body_media_type="application/json",
-    unique_item_paths=(),
+    parameters=(
+        ParameterSpec(
+            name="user_id",
+            location="path",
+            keyword="user_id",
+            required=True,
+            style="simple",
+            explode=False,
+            schema={"$ref": "Uuid"},
+        ),
+    ),
+    parameters_type=UpdateUserParameters,
+    body=RequestBodySpec(
+        required=True,
+        media=(
+            MediaSpec(
+                media_type="application/json",
+                kind="json",
+                type=models.UserUpdateAdmin,
+                schema={"$ref": "UserUpdateAdmin"},
+            ),
+        ),
+    ),
+    security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
+    principal_mode="single",
+    result_mode="bare",
+    default_status=200,
+    schemas=SCHEMAS,
     rate_limited=True,
-    checks_media_type=True,
     max_body_bytes=1048576,
     max_json_depth=32,
 )
 
 
-class UsersApi(ABC, Generic[Principal]):
-    """Implement one method per operation of the `users` tag; the router calls them."""
+class UsersApi(OperationInterface, Generic[Principal]):
+    """Implement one method per operation of the `users` interface; the runtime calls them."""
+
+    __interface__ = "users"
+    __operations__ = {
+        "get_current_user": "getCurrentUser (GET /v1/users/me)",
+        "delete_current_user": "deleteCurrentUser (DELETE /v1/users/me)",
+        "update_current_user": "updateCurrentUser (PATCH /v1/users/me)",
+        "change_password": "changePassword (POST /v1/users/me/password)",
+        "list_users": "listUsers (GET /v1/users)",
+        "get_user": "getUser (GET /v1/users/{user_id})",
+        "delete_user": "deleteUser (DELETE /v1/users/{user_id})",
+        "update_user": "updateUser (PATCH /v1/users/{user_id})",
+    }
 
     @abstractmethod
     async def get_current_user(
@@ -290,7 +567,7 @@ class UsersApi(ABC, Generic[Principal]):
         *,
         principal: Principal,
     ) -> models.User:
-        """getCurrentUser: GET /v1/users/me. Get the caller's account."""
+        """getCurrentUser (GET /v1/users/me): Get the caller's account"""
 
     @abstractmethod
     async def delete_current_user(
@@ -298,7 +575,7 @@ class UsersApi(ABC, Generic[Principal]):
         *,
         principal: Principal,
     ) -> None:
-        """deleteCurrentUser: DELETE /v1/users/me. Delete the caller's account."""
+        """deleteCurrentUser (DELETE /v1/users/me): Delete the caller's account"""
 
     @abstractmethod
     async def update_current_user(
@@ -307,7 +584,7 @@ class UsersApi(ABC, Generic[Principal]):
         body: models.UserUpdateMe,
         principal: Principal,
     ) -> models.User:
-        """updateCurrentUser: PATCH /v1/users/me. Update the caller's account."""
+        """updateCurrentUser (PATCH /v1/users/me): Update the caller's account"""
 
     @abstractmethod
     async def change_password(
@@ -316,7 +593,7 @@ class UsersApi(ABC, Generic[Principal]):
         body: models.PasswordChange,
         principal: Principal,
     ) -> None:
-        """changePassword: POST /v1/users/me/password. Change the caller's password."""
+        """changePassword (POST /v1/users/me/password): Change the caller's password"""
 
     @abstractmethod
     async def list_users(
@@ -329,7 +606,7 @@ class UsersApi(ABC, Generic[Principal]):
         q: str | None,
         principal: Principal,
     ) -> models.UserPage:
-        """listUsers: GET /v1/users. List accounts (superusers only)."""
+        """listUsers (GET /v1/users): List accounts (superusers only)"""
 
     @abstractmethod
     async def get_user(
@@ -338,7 +615,7 @@ class UsersApi(ABC, Generic[Principal]):
         user_id: UUID,
         principal: Principal,
     ) -> models.User:
-        """getUser: GET /v1/users/{user_id}. Get an account (superusers only)."""
+        """getUser (GET /v1/users/{user_id}): Get an account (superusers only)"""
 
     @abstractmethod
     async def delete_user(
@@ -347,7 +624,7 @@ class UsersApi(ABC, Generic[Principal]):
         user_id: UUID,
         principal: Principal,
     ) -> None:
-        """deleteUser: DELETE /v1/users/{user_id}. Delete an account (superusers only)."""
+        """deleteUser (DELETE /v1/users/{user_id}): Delete an account (superusers only)"""
 
     @abstractmethod
     async def update_user(
@@ -357,222 +634,77 @@ class UsersApi(ABC, Generic[Principal]):
         body: models.UserUpdateAdmin,
         principal: Principal,
     ) -> models.User:
-        """updateUser: PATCH /v1/users/{user_id}. Update an account (superusers only)."""
+        """updateUser (PATCH /v1/users/{user_id}): Update an account (superusers only)"""
 
 
-def build_router(
-    implementation: UsersApi[Principal],
-    security: Authenticator[Principal],
-    request_scope: RequestScope,
-    rate_limiter: RateLimiter,
-) -> APIRouter:
-    """Routes for the `users` tag, bound to one implementation."""
-    router = APIRouter()
+def operations(implementation: UsersApi[Any]) -> list[BoundOperation]:
+    """The `users` operations, bound to one implementation."""
 
-    async def get_current_user(
-        *,
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.get_current_user(
-            principal=principal,
+    async def get_current_user(arguments: Arguments[None]) -> object:
+        return await implementation.get_current_user(
+            principal=arguments.principal,
         )
-        return render(GET_CURRENT_USER, 200, result)
 
-    router.add_api_route(
-        "/v1/users/me",
-        get_current_user,
-        methods=["GET"],
-        operation_id="getCurrentUser",
-        response_model=None,
-        route_class_override=contract_route(GET_CURRENT_USER, request_scope, rate_limiter),
-    )
-
-    async def delete_current_user(
-        *,
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
+    async def delete_current_user(arguments: Arguments[None]) -> object:
         await implementation.delete_current_user(
-            principal=principal,
+            principal=arguments.principal,
         )
-        return render(DELETE_CURRENT_USER, 204, None)
+        return None
 
-    router.add_api_route(
-        "/v1/users/me",
-        delete_current_user,
-        methods=["DELETE"],
-        operation_id="deleteCurrentUser",
-        response_model=None,
-        route_class_override=contract_route(DELETE_CURRENT_USER, request_scope, rate_limiter),
-    )
-
-    async def update_current_user(
-        *,
-        body: Annotated[models.UserUpdateMe, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.update_current_user(
-            body=body,
-            principal=principal,
+    async def update_current_user(arguments: Arguments[None]) -> object:
+        return await implementation.update_current_user(
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(UPDATE_CURRENT_USER, 200, result)
 
-    router.add_api_route(
-        "/v1/users/me",
-        update_current_user,
-        methods=["PATCH"],
-        operation_id="updateCurrentUser",
-        response_model=None,
-        route_class_override=contract_route(UPDATE_CURRENT_USER, request_scope, rate_limiter),
-    )
-
-    async def change_password(
-        *,
-        body: Annotated[models.PasswordChange, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
+    async def change_password(arguments: Arguments[None]) -> object:
         await implementation.change_password(
-            body=body,
-            principal=principal,
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(CHANGE_PASSWORD, 204, None)
+        return None
 
-    router.add_api_route(
-        "/v1/users/me/password",
-        change_password,
-        methods=["POST"],
-        operation_id="changePassword",
-        response_model=None,
-        route_class_override=contract_route(CHANGE_PASSWORD, request_scope, rate_limiter),
-    )
-
-    async def list_users(
-        *,
-        cursor: Annotated[
-            str | None,
-            Query(
-                alias="cursor",
-                max_length=60,
-                pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$",
-                description="The `next_cursor` of the previous page. Opaque; do not build it yourself.",
-            ),
-        ] = None,
-        is_active: Annotated[
-            bool | None,
-            Query(
-                alias="is_active",
-                description="Only active (`true`) or inactive (`false`) accounts.",
-            ),
-            BOOL_TEXT,
-        ] = None,
-        is_superuser: Annotated[
-            bool | None,
-            Query(
-                alias="is_superuser",
-                description="Only superusers (`true`) or ordinary users (`false`).",
-            ),
-            BOOL_TEXT,
-        ] = None,
-        limit: Annotated[
-            int,
-            Query(
-                alias="limit",
-                ge=1,
-                le=100,
-                description="The most items to return on one page.",
-            ),
-            INT_TEXT,
-        ] = 20,
-        q: Annotated[
-            str | None,
-            Query(
-                alias="q",
-                min_length=1,
-                max_length=100,
-                pattern="^[^\\x00]*$",
-                description="Case-insensitive substring of the email or the full name.",
-            ),
-        ] = None,
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.list_users(
-            cursor=cursor,
-            is_active=is_active,
-            is_superuser=is_superuser,
-            limit=limit,
-            q=q,
-            principal=principal,
+    async def list_users(arguments: Arguments[ListUsersParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.list_users(
+            cursor=parameters.cursor,
+            is_active=parameters.is_active,
+            is_superuser=parameters.is_superuser,
+            limit=parameters.limit,
+            q=parameters.q,
+            principal=arguments.principal,
         )
-        return render(LIST_USERS, 200, result)
 
-    router.add_api_route(
-        "/v1/users",
-        list_users,
-        methods=["GET"],
-        operation_id="listUsers",
-        response_model=None,
-        route_class_override=contract_route(LIST_USERS, request_scope, rate_limiter),
-    )
-
-    async def get_user(
-        *,
-        user_id: Annotated[UUID, Path(alias="user_id", description="The account's id."), UUID_TEXT],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.get_user(
-            user_id=user_id,
-            principal=principal,
+    async def get_user(arguments: Arguments[GetUserParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.get_user(
+            user_id=parameters.user_id,
+            principal=arguments.principal,
         )
-        return render(GET_USER, 200, result)
 
-    router.add_api_route(
-        "/v1/users/{user_id}",
-        get_user,
-        methods=["GET"],
-        operation_id="getUser",
-        response_model=None,
-        route_class_override=contract_route(GET_USER, request_scope, rate_limiter),
-    )
-
-    async def delete_user(
-        *,
-        user_id: Annotated[UUID, Path(alias="user_id", description="The account's id."), UUID_TEXT],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
+    async def delete_user(arguments: Arguments[DeleteUserParameters]) -> object:
+        parameters = arguments.parameters
         await implementation.delete_user(
-            user_id=user_id,
-            principal=principal,
+            user_id=parameters.user_id,
+            principal=arguments.principal,
         )
-        return render(DELETE_USER, 204, None)
+        return None
 
-    router.add_api_route(
-        "/v1/users/{user_id}",
-        delete_user,
-        methods=["DELETE"],
-        operation_id="deleteUser",
-        response_model=None,
-        route_class_override=contract_route(DELETE_USER, request_scope, rate_limiter),
-    )
-
-    async def update_user(
-        *,
-        user_id: Annotated[UUID, Path(alias="user_id", description="The account's id."), UUID_TEXT],
-        body: Annotated[models.UserUpdateAdmin, Body()],
-        principal: Annotated[Any, Depends(security.required)],
-    ) -> Response:
-        result = await implementation.update_user(
-            user_id=user_id,
-            body=body,
-            principal=principal,
+    async def update_user(arguments: Arguments[UpdateUserParameters]) -> object:
+        parameters = arguments.parameters
+        return await implementation.update_user(
+            user_id=parameters.user_id,
+            body=arguments.body,
+            principal=arguments.principal,
         )
-        return render(UPDATE_USER, 200, result)
 
-    router.add_api_route(
-        "/v1/users/{user_id}",
-        update_user,
-        methods=["PATCH"],
-        operation_id="updateUser",
-        response_model=None,
-        route_class_override=contract_route(UPDATE_USER, request_scope, rate_limiter),
-    )
-
-    return router
+    return [
+        BoundOperation(GET_CURRENT_USER, get_current_user),
+        BoundOperation(DELETE_CURRENT_USER, delete_current_user),
+        BoundOperation(UPDATE_CURRENT_USER, update_current_user),
+        BoundOperation(CHANGE_PASSWORD, change_password),
+        BoundOperation(LIST_USERS, list_users),
+        BoundOperation(GET_USER, get_user),
+        BoundOperation(DELETE_USER, delete_user),
+        BoundOperation(UPDATE_USER, update_user),
+    ]

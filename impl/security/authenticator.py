@@ -2,6 +2,7 @@
 
 from fastapi import Request
 
+from contract_runtime import Credential
 from impl.db.repositories.users import UserRepository
 from impl.principal import CurrentUser
 from impl.problems import Unauthorized
@@ -10,20 +11,11 @@ from impl.unit_of_work import current_session
 
 
 class BearerAuthenticator:
-    """Fulfils contract_runtime.Authenticator[CurrentUser]."""
+    """Fulfils contract_runtime.Authenticator[CurrentUser]: the runtime reads the bearer token of the spec's OAuth2
+    scheme (and answers 401 when there is none); this checks it."""
 
     def __init__(self, tokens: AccessTokenCodec) -> None:
         self._tokens = tokens
-
-    @staticmethod
-    def _bearer_token(request: Request) -> str | None:
-        header = request.headers.get("authorization")
-        if header is None:
-            return None
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("The Authorization header must be `Bearer <access_token>`.", sent=True)
-        return token.strip()
 
     async def _authenticate(self, token: str) -> CurrentUser:
         try:
@@ -35,12 +27,5 @@ class BearerAuthenticator:
             raise Unauthorized(sent=True)
         return CurrentUser(id=user.id, is_superuser=user.is_superuser)
 
-    async def required(self, request: Request) -> CurrentUser:
-        token = self._bearer_token(request)
-        if token is None:
-            raise Unauthorized("This operation needs an access token.", sent=False)
-        return await self._authenticate(token)
-
-    async def optional(self, request: Request) -> CurrentUser | None:
-        token = self._bearer_token(request)
-        return None if token is None else await self._authenticate(token)
+    async def authenticate(self, request: Request, credential: Credential) -> CurrentUser:
+        return await self._authenticate(credential.token)

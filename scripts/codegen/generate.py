@@ -1,12 +1,14 @@
-"""`make generate` / `make check-generated`: write generated/ from openapi.yaml, or prove it is up to date.
+"""Generate a self-contained server package from any OpenAPI 3.0/3.1 document, or prove one is up to date.
 
-Two generators, each pinned exactly:
-- fastapi-code-generator renders our templates (scripts/codegen/templates) with our visitor
-  (scripts/codegen/visitor.py) into the routers, interfaces and create_app, which import the hand-written
-  contract runtime (contract_runtime/). It pins an old datamodel-code-generator, so it runs in its own isolated
-  tool environment through `uv tool run`.
-- datamodel-code-generator (a dev dependency of the project, current release) writes the Pydantic v2 models.
-Everything is assembled in a temporary folder, formatted with ruff, and then either swapped in or diffed.
+    python -m scripts.codegen.generate --spec PATH --out DIR     # any document -> the package DIR
+    python -m scripts.codegen.generate                           # make generate: openapi.yaml -> generated/
+    python -m scripts.codegen.generate --check                   # make check-generated: fail on drift
+
+The pipeline: load (bundle external $refs, validate) -> read into a typed model (reader.py; inline schemas that
+need a model are hoisted into components) -> refuse what cannot be expressed (support.py: one line per problem,
+with its JSON pointer) -> models by datamodel-code-generator (pinned, from uv.lock) -> types (types.py) ->
+templates rendered with jinja2 (render.py) -> ruff. The package imports only the contract runtime
+(contract_runtime/) and its own modules (relative imports), so it can live anywhere.
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
-import os
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+from scripts.codegen import loader, reader, render, support, types
+from scripts.codegen.errors import SpecError
+from scripts.codegen.model import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
-TEMPLATES = ROOT / "scripts" / "codegen" / "templates"
-VISITOR = ROOT / "scripts" / "codegen" / "visitor.py"
 TARGET = ROOT / "generated"
-FCG = "fastapi-code-generator==0.8.1"
-UV = os.environ.get("UV", "uv")  # the Makefile passes the uv it installed, which may not be on PATH
 PYTHON = sys.executable  # the project environment: datamodel-code-generator and ruff come from uv.lock
 
 DCG_OPTIONS = [
@@ -54,10 +57,14 @@ DCG_OPTIONS = [
 ]
 
 
-def header(tool: str) -> str:
+class GenerationFailed(Exception):
+    pass
+
+
+def header(source: str, command: str) -> str:
     return (
-        f"# DO NOT EDIT: generated from openapi.yaml by `make generate` ({tool}).\n"
-        "# Change openapi.yaml or scripts/codegen/, then run `make generate`.\n"
+        f"# DO NOT EDIT: generated from {source} by `{command}` (scripts/codegen).\n"
+        f"# Change {source} or scripts/codegen/, then run it again.\n"
     )
 
 
@@ -71,52 +78,95 @@ def strip_tool_header(text: str) -> str:
 def run(cmd: list[str]) -> None:
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.stderr.write(f"$ {' '.join(cmd)}\n{result.stdout}{result.stderr}")
-        raise SystemExit(result.returncode)
+        raise GenerationFailed(f"$ {' '.join(cmd)}\n{result.stdout}{result.stderr}")
 
 
-def generate_into(out: Path, work: Path, spec: Path = SPEC) -> None:
-    fcg_out = work / "fcg"
-    run(
-        [
-            UV,
-            "tool",
-            "run",
-            "--python=3.11",
-            f"--from={FCG}",
-            "fastapi-codegen",
-            f"--input={spec}",
-            f"--output={fcg_out}",
-            f"--template-dir={TEMPLATES}",
-            f"--custom-visitor={VISITOR}",
-            "--generate-routers",
-            "--disable-timestamp",
-        ]
+def _binary_overrides(api_model: Any, document: dict[str, Any], models_reader: reader.Reader) -> dict[str, str]:
+    """Multipart file properties become UploadedFile (or a list of them) instead of bytes."""
+    overrides: dict[str, str] = {}
+    medias = [m for op in api_model.operations if op.body for m in op.body.media if m.kind == "multipart"]
+    for media in medias:
+        ref = media.schema.get("$ref", "") if isinstance(media.schema, dict) else ""
+        if not ref.startswith(types.COMPONENT):
+            continue
+        name = ref[len(types.COMPONENT) :]
+        schema = models_reader.resolve(media.schema)
+        for prop, sub in (schema.get("properties") or {}).items():
+            resolved = models_reader.resolve(sub)
+            items = models_reader.resolve(resolved.get("items") or {}) if resolved.get("type") == "array" else None
+            if _is_file(resolved):
+                overrides[f"{name}.{prop}"] = "contract_runtime.UploadedFile"
+            elif items is not None and _is_file(items):
+                overrides[f"{name}.{prop}"] = "contract_runtime.UploadedFiles"
+    return overrides
+
+
+def _is_file(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("format") == "binary" or ("contentMediaType" in schema and schema.get("type") in (None, "string"))
     )
-    dcg_out = work / "models.py"
-    run([PYTHON, "-m", "datamodel_code_generator", f"--input={spec}", f"--output={dcg_out}", *DCG_OPTIONS])
 
-    (out / "routers").mkdir(parents=True)
-    fcg_header = header(FCG + " + scripts/codegen")
-    for name in ("responses", "app"):
-        body = strip_tool_header((fcg_out / f"{name}.py").read_text())
-        (out / f"{name}.py").write_text(fcg_header + "\n" + body)
-    for router in sorted((fcg_out / "routers").glob("*.py")):
-        (out / "routers" / router.name).write_text(fcg_header + "\n" + strip_tool_header(router.read_text()))
-    dcg_version = subprocess.run(
-        [PYTHON, "-m", "datamodel_code_generator", "--version"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    models = strip_tool_header(dcg_out.read_text())
-    (out / "models.py").write_text(header(f"datamodel-code-generator=={dcg_version}") + "\n" + models)
-    package_doc = '"""Generated from openapi.yaml: models, one router and interface per tag, create_app."""\n'
-    (out / "__init__.py").write_text(header("scripts/codegen/generate.py") + package_doc)
-    (out / "routers" / "__init__.py").write_text(header("scripts/codegen/generate.py"))
 
-    # The temporary folder is outside the project: name the config, and only tidy imports (templates emit a
-    # superset of what each module needs).
+def generate_into(out: Path, spec: Path, command: str) -> Api:
+    """Write the package for `spec` into the (new) folder `out`; its model. Raises SpecError or GenerationFailed."""
+    document = loader.load(spec)
+    source = spec.name
+    spec_reader = reader.Reader(document, source)
+    api = spec_reader.read()
+    refused = support.problems(api, document)
+    if refused:
+        raise ExceptionGroup("the document cannot be generated", refused)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        hoisted = work / f"{spec.stem}.json"
+        hoisted.write_text(json.dumps(document))
+        models_py, metadata = work / "models.py", work / "models.json"
+        overrides = _binary_overrides(api, document, spec_reader)
+        if document.get("components", {}).get("schemas"):
+            run(
+                [
+                    PYTHON,
+                    "-m",
+                    "datamodel_code_generator",
+                    f"--input={hoisted}",
+                    f"--output={models_py}",
+                    f"--emit-model-metadata={metadata}",
+                    *DCG_OPTIONS,
+                    *([f"--type-overrides={json.dumps(overrides)}"] if overrides else []),
+                ]
+            )
+        else:  # nothing to model: datamodel-code-generator refuses an empty input
+            models_py.write_text('"""This document declares no schemas."""\n')
+            metadata.write_text('{"models": []}')
+        typer = types.Typer(spec_reader, types.Models(models_py, metadata))
+        typer.api(api)
+        missing = types.unresolved(api)
+        if missing:
+            raise ExceptionGroup("the document cannot be generated", missing)
+        files = render.render(api)
+        dcg_version = subprocess.run(
+            [PYTHON, "-m", "datamodel_code_generator", "--version"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        (out / "routers").mkdir(parents=True)
+        generated_by = header(source, command)
+        models = strip_tool_header(models_py.read_text())
+        models_header = header(source, command).replace(
+            "(scripts/codegen)", f"(datamodel-code-generator=={dcg_version})"
+        )
+        # An allOf part may narrow an inherited field (`data: list[Station]` over `data: list[dict]`): sound for
+        # Pydantic, which validates each class's own annotation, but an incompatible override to mypy.
+        narrowing = '# mypy: disable-error-code="assignment"\n'
+        (out / "models.py").write_text(models_header + narrowing + "\n" + models)
+    for name, text in files.items():
+        (out / name).write_text(generated_by + "\n" + text)
+    package_doc = f'"""Generated from {source}: models, one interface per tag, routers, create_app."""\n'
+    (out / "__init__.py").write_text(generated_by + package_doc)
+    (out / "routers" / "__init__.py").write_text(generated_by)
+    # Only tidy imports (templates import a superset of what each module needs), then format.
     config = f"--config={ROOT / 'pyproject.toml'}"
     run([PYTHON, "-m", "ruff", "check", config, "--quiet", "--fix", "--select=F401,I", str(out)])
     run([PYTHON, "-m", "ruff", "format", config, "--quiet", str(out)])
+    return api
 
 
 def tree(folder: Path) -> dict[str, Path]:
@@ -125,48 +175,67 @@ def tree(folder: Path) -> dict[str, Path]:
     }
 
 
-def diff(expected: Path, actual: Path) -> list[str]:
+def diff(expected: Path, actual: Path, label: str) -> list[str]:
     want, have = tree(expected), tree(actual)
     problems: list[str] = []
     for name in sorted(set(want) | set(have)):
         if name not in have:
-            problems.append(f"missing from generated/: {name}\n")
+            problems.append(f"missing from {label}/: {name}\n")
         elif name not in want:
-            problems.append(f"not produced by the generator (stale or hand-made): generated/{name}\n")
+            problems.append(f"not produced by the generator (stale or hand-made): {label}/{name}\n")
         elif not filecmp.cmp(want[name], have[name], shallow=False):
             problems.extend(
                 difflib.unified_diff(
                     have[name].read_text().splitlines(keepends=True),
                     want[name].read_text().splitlines(keepends=True),
-                    f"generated/{name} (committed)",
-                    f"generated/{name} (from openapi.yaml)",
+                    f"{label}/{name} (committed)",
+                    f"{label}/{name} (from the spec)",
                 )
             )
     return problems
 
 
+def report(error: BaseException) -> None:
+    errors = error.exceptions if isinstance(error, ExceptionGroup) else [error]
+    for each in errors:
+        sys.stderr.write(f"{each}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if generated/ differs from a fresh generation")
-    parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to generate from (default: openapi.yaml)")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI document (default: openapi.yaml)")
+    parser.add_argument("--out", type=Path, help="the package folder to write (default for openapi.yaml: generated/)")
+    parser.add_argument("--check", action="store_true", help="fail if --out differs from a fresh generation")
     args = parser.parse_args(argv)
-    if not args.check and args.spec.resolve() != SPEC:
-        parser.error("--spec is for --check only: generated/ always comes from openapi.yaml")
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "generated"
-        generate_into(out, Path(tmp), args.spec.resolve())
-        if args.check:
-            problems = diff(out, TARGET)
-            if problems:
-                sys.stdout.writelines(problems)
-                print("\ngenerated/ is out of date with openapi.yaml or scripts/codegen: run `make generate`.")
-                return 1
-            print("generated/ is up to date.")
-            return 0
-        if TARGET.exists():
-            shutil.rmtree(TARGET)
-        shutil.copytree(out, TARGET)
-        print(f"wrote {len(tree(TARGET))} files to generated/")
+    spec = args.spec.resolve()
+    ours = spec == SPEC
+    if args.out is None and not (ours or args.check):
+        parser.error("--out is required for a spec other than openapi.yaml")
+    target = (args.out or TARGET).resolve()
+    command = "make generate" if target == TARGET else f"python -m scripts.codegen.generate --spec {args.spec}"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "package"
+            generate_into(out, spec, command)
+            if args.check:
+                label = target.name
+                problems = diff(out, target, label)
+                if problems:
+                    sys.stdout.writelines(problems)
+                    print(f"\n{label}/ is out of date with {spec.name} or scripts/codegen: regenerate it.")
+                    return 1
+                print(f"{label}/ is up to date.")
+                return 0
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(out, target)
+            print(f"wrote {len(tree(target))} files to {target}")
+    except (SpecError, ExceptionGroup) as error:
+        report(error)
+        return 1
+    except GenerationFailed as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
     return 0
 
 

@@ -14,11 +14,11 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import Request
 
-from contract_runtime import ProblemError, install_problem_handlers
+from contract_runtime import Credential, ProblemError, Runtime, build_app
 from generated import models
-from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, build_router
+from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, operations
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 OWNER = uuid4()
@@ -40,13 +40,10 @@ def an_item(**changes: Any) -> models.Item:
 
 
 class Authenticator:
-    async def required(self, request: Request) -> str:
-        if request.headers.get("authorization") != "Bearer good":
+    async def authenticate(self, request: Request, credential: Credential) -> str:
+        if credential.token != "good":
             raise ProblemError(401, "no", headers={"WWW-Authenticate": "Bearer"})
         return "alice"
-
-    async def optional(self, request: Request) -> str | None:
-        return None
 
 
 class StubItems(ItemsApi[str]):
@@ -139,9 +136,8 @@ def limiter() -> Limiter:
 
 @pytest.fixture
 async def client(stub: StubItems, scope: Scope, limiter: Limiter) -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
-    install_problem_handlers(app)
-    app.include_router(build_router(stub, Authenticator(), scope, limiter))
+    runtime = Runtime(security=Authenticator(), request_scope=scope, rate_limiter=limiter)
+    app = build_app("test", operations(stub), runtime)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://test", headers={"Authorization": "Bearer good"}

@@ -173,3 +173,19 @@ def test_every_number_in_the_document_survives_javascript_tools() -> None:
 
     unsafe = [where for where, value in numbers(SPEC) if abs(value) > 2**53 - 1]
     assert unsafe == []
+
+
+@pytest.mark.parametrize(("path", "method", "op"), OPERATIONS, ids=[op["operationId"] for _, _, op in OPERATIONS])
+def test_the_limits_behind_413_429_and_400_are_declared(path: str, method: str, op: dict[str, Any]) -> None:
+    """House rules the generator used to enforce: a 413 needs the document's `x-request-limits`, a 429 requires
+    `Retry-After`, and a JSON body under request limits declares the 400 for nesting too deep."""
+    statuses = set(op["responses"])
+    limits = SPEC.get("x-request-limits")
+    if "413" in statuses:
+        assert isinstance(limits, dict)
+        assert set(limits) == {"max-body-bytes", "max-json-depth"}
+        assert all(isinstance(v, int) and v > 0 for v in limits.values())
+        if "application/json" in resolve(op["requestBody"])["content"]:
+            assert "400" in statuses
+    if "429" in statuses:
+        assert resolve(resolve(op["responses"]["429"])["headers"]["Retry-After"])["required"] is True
