@@ -73,6 +73,18 @@ SERVICE_UNAVAILABLE_503 = DeclaredResponse(
     media_type="application/problem+json",
 )
 
+TEMPORARILY_UNAVAILABLE_503 = DeclaredResponse(
+    status=503,
+    model=models.Problem,
+    media_type="application/problem+json",
+    required_headers=(
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+    ),
+)
+
 TOKEN_ERROR_400 = DeclaredResponse(
     status=400,
     model=models.OAuthProblem,

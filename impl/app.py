@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from generated.app import create_app as create_generated_app
 from impl.articles import Articles
 from impl.auth import Auth
-from impl.db.engine import create_engine, create_session_factory
+from impl.db.engine import DatabaseTimeouts, create_engine, create_session_factory
 from impl.docs import install_docs
 from impl.health import Health
 from impl.items import Items
@@ -34,7 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.getLogger("generated").setLevel(settings.log_level)
     logging.getLogger("impl").setLevel(settings.log_level)
-    engine = create_engine(settings.database_url, poolclass=None if settings.database_pooling else NullPool)
+    timeouts = DatabaseTimeouts(
+        pool_seconds=settings.db_pool_timeout_seconds,
+        connect_seconds=settings.db_connect_timeout_seconds,
+        statement_seconds=settings.db_statement_timeout_seconds,
+    )
+    engine = create_engine(
+        settings.database_url, poolclass=None if settings.database_pooling else NullPool, timeouts=timeouts
+    )
+    rate_limiter = ClientRateLimiter.from_settings(settings)
     passwords = PasswordHasher.from_settings(settings)
     tokens = AccessTokenCodec.from_settings(settings)
 
@@ -46,12 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_generated_app(
         security=BearerAuthenticator(tokens),
         request_scope=UnitOfWork(create_session_factory(engine)).scope,
-        rate_limiter=ClientRateLimiter.from_settings(settings),
+        rate_limiter=rate_limiter,
         auth=Auth(passwords, tokens, timedelta(seconds=settings.refresh_token_ttl_seconds)),
         users=Users(passwords),
         items=Items(),
         articles=Articles(),
-        health=Health(engine, settings.db_ready_timeout_seconds),
+        health=Health(engine, settings.db_ready_timeout_seconds, rate_limiter.check_store),
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)
