@@ -63,6 +63,7 @@ def create_engine(
     engine = create_async_engine(url, pool_pre_ping=True, **options)
     if timeouts is not None:
         _bound_pre_ping(engine, timeouts.connect_seconds)
+        _terminate_invalidated(engine)
     return engine
 
 
@@ -90,6 +91,17 @@ def _bound_pre_ping(engine: AsyncEngine, timeout_seconds: float) -> None:
         return True
 
     engine.dialect.do_ping = do_ping  # type: ignore[method-assign]
+
+
+def _terminate_invalidated(engine: AsyncEngine) -> None:
+    """A connection is invalidated because it broke or stopped answering. SQLAlchemy then closes it politely,
+    waiting up to 2 s for a goodbye from a server that may be frozen; drop the socket at once instead."""
+
+    @event.listens_for(engine.sync_engine, "invalidate")
+    def on_invalidate(dbapi_connection: Any, _record: Any, _exception: BaseException | None) -> None:
+        driver_connection = getattr(dbapi_connection, "_connection", None)
+        if driver_connection is not None and not driver_connection.is_closed():
+            driver_connection.terminate()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
