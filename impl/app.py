@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool_seconds=settings.db_pool_timeout_seconds,
         connect_seconds=settings.db_connect_timeout_seconds,
         statement_seconds=settings.db_statement_timeout_seconds,
+        sqlite_busy_seconds=settings.sqlite_busy_timeout_seconds,
     )
     engine = create_engine(
         settings.database_url, poolclass=None if settings.database_pooling else NullPool, timeouts=timeouts

@@ -190,6 +190,12 @@ class Settings(BaseSettings):
             "driver stops waiting for an answer slightly later); the request answers 503."
         ),
     )
+    sqlite_busy_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=600.0,
+        description="SQLite only: how long a request waits for the database's write lock before answering 503.",
+    )
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`.",

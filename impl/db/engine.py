@@ -29,6 +29,7 @@ class DatabaseTimeouts:
     pool_seconds: float  # waiting for a pooled connection
     connect_seconds: float  # opening a connection, and the pre-ping of a pooled one
     statement_seconds: float  # one statement (PostgreSQL: statement_timeout; the driver waits a little longer)
+    sqlite_busy_seconds: float = SQLITE_BUSY_TIMEOUT_MS / 1000  # SQLite: waiting for the write lock
 
 
 def create_engine(
@@ -49,7 +50,8 @@ def create_engine(
         options["pool_timeout"] = timeouts.pool_seconds
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_async_engine(url, **options)
-        _configure_sqlite(engine)
+        busy_ms = SQLITE_BUSY_TIMEOUT_MS if timeouts is None else max(1, math.ceil(timeouts.sqlite_busy_seconds * 1000))
+        _configure_sqlite(engine, busy_ms)
         return engine
     if timeouts is not None:
         statement_ms = max(1, math.ceil(timeouts.statement_seconds * 1000))
@@ -104,7 +106,7 @@ def _terminate_invalidated(engine: AsyncEngine) -> None:
             driver_connection.terminate()
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The sqlite3 driver's own transaction handling skips BEGIN for SELECT and SAVEPOINT, which
@@ -114,7 +116,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         try:
             # Off by default in SQLite; needed for ON DELETE CASCADE.
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
             # Readers do not block the writer (no-op for :memory:).
             cursor.execute("PRAGMA journal_mode = WAL")
         finally:

@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,8 +32,10 @@ START_TIMEOUT_SECONDS = 30
 
 
 def _bin_dir() -> Path:
-    # Imported lazily: pgserver warns on import when XDG_RUNTIME_DIR is unset.
-    from pgserver._commands import POSTGRES_BIN_PATH
+    with warnings.catch_warnings():
+        # Importing pgserver warns when XDG_RUNTIME_DIR is unset (containers, CI); we only want its binaries.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from pgserver._commands import POSTGRES_BIN_PATH
 
     return Path(POSTGRES_BIN_PATH)
 
