@@ -11,10 +11,16 @@ BAD_REQUEST_400 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 CONFLICT_409 = DeclaredResponse(
@@ -22,10 +28,16 @@ CONFLICT_409 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 CONTENT_TOO_LARGE_413 = DeclaredResponse(
@@ -33,10 +45,16 @@ CONTENT_TOO_LARGE_413 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 FORBIDDEN_403 = DeclaredResponse(
@@ -44,16 +62,26 @@ FORBIDDEN_403 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
     status=500,
     model=models.Problem,
     media_type="application/problem+json",
+    required_headers=("X-Content-Type-Options",),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+    },
 )
 
 NOT_FOUND_404 = DeclaredResponse(
@@ -61,16 +89,26 @@ NOT_FOUND_404 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 SERVICE_UNAVAILABLE_503 = DeclaredResponse(
     status=503,
     model=models.Problem,
     media_type="application/problem+json",
+    required_headers=("X-Content-Type-Options",),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+    },
 )
 
 TEMPORARILY_UNAVAILABLE_503 = DeclaredResponse(
@@ -78,11 +116,17 @@ TEMPORARILY_UNAVAILABLE_503 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "Retry-After",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 TOKEN_ERROR_400 = DeclaredResponse(
@@ -90,10 +134,18 @@ TOKEN_ERROR_400 = DeclaredResponse(
     model=models.OAuthProblem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
+        "Pragma",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+        "Pragma": "no-cache",
+    },
     defaults={"error": "invalid_request"},
 )
 
@@ -102,11 +154,17 @@ TOO_MANY_REQUESTS_429 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "Retry-After",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 UNAUTHORIZED_401 = DeclaredResponse(
@@ -114,11 +172,17 @@ UNAUTHORIZED_401 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "WWW-Authenticate",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
@@ -126,10 +190,16 @@ UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
     model=models.ValidationProblem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )
 
 UNSUPPORTED_MEDIA_TYPE_415 = DeclaredResponse(
@@ -137,8 +207,14 @@ UNSUPPORTED_MEDIA_TYPE_415 = DeclaredResponse(
     model=models.Problem,
     media_type="application/problem+json",
     required_headers=(
+        "X-Content-Type-Options",
+        "Cache-Control",
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
     ),
+    fixed_headers={
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    },
 )

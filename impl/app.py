@@ -23,6 +23,7 @@ from impl.rate_limit import ClientRateLimiter
 from impl.security.authenticator import BearerAuthenticator
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec
+from impl.security_headers import SecurityHeadersMiddleware
 from impl.settings import Settings
 from impl.unit_of_work import UnitOfWork
 from impl.users import Users
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)
+    app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_allowed_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -182,7 +182,7 @@ class Settings(BaseSettings):
         description="How long opening a database connection may take before the request answers 503.",
     )
     db_statement_timeout_seconds: float = Field(
-        default=5.0,
+        default=2.0,
         gt=0,
         le=600.0,
         description=(

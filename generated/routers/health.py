@@ -33,6 +33,10 @@ GET_LIVENESS = OperationContract(
             status=200,
             model=models.HealthStatus,
             media_type="application/json",
+            required_headers=("X-Content-Type-Options",),
+            fixed_headers={
+                "X-Content-Type-Options": "nosniff",
+            },
         ),
         500: INTERNAL_SERVER_ERROR_500,
     },
@@ -53,6 +57,10 @@ GET_READINESS = OperationContract(
             status=200,
             model=models.HealthStatus,
             media_type="application/json",
+            required_headers=("X-Content-Type-Options",),
+            fixed_headers={
+                "X-Content-Type-Options": "nosniff",
+            },
         ),
         500: INTERNAL_SERVER_ERROR_500,
         503: SERVICE_UNAVAILABLE_503,
