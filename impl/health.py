@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from generated import models
 from generated.routers.health import HealthApi
 from impl.db.errors import describe_database_error
+from impl.outages import OutageLog
 from impl.problems import ServiceUnavailable
 from impl.rate_limit import StoreStatus
 
@@ -35,6 +36,7 @@ class Health(HealthApi):
         self._engine = engine
         self._timeout = timeout_seconds
         self._rate_limit_store = rate_limit_store
+        self._outage = OutageLog(logger, "database (readiness probe)")
 
     async def get_liveness(self) -> models.HealthStatus:
         return models.HealthStatus(status="ok")
@@ -53,6 +55,7 @@ class Health(HealthApi):
             async with asyncio.timeout(self._timeout), self._engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as exc:
-            logger.warning("readiness: database unavailable (%s)", describe_database_error(exc))
+            self._outage.failed(describe_database_error(exc))
             return False
+        self._outage.recovered()
         return True

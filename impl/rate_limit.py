@@ -29,6 +29,7 @@ from limits.aio.storage import MemoryStorage, MovingWindowSupport, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
+from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.requests import Request
 
 from impl.outages import OutageLog, describe
@@ -42,6 +43,9 @@ CREDENTIAL_OPERATIONS = frozenset({"registerUser", "issueToken"})
 
 # The storage URL schemes served by redis-py (settings refuses any other but `memory`).
 REDIS_SCHEMES: Final = RATE_LIMIT_STORAGE_SCHEMES - {"memory"}
+
+# Stale pooled connections tried (and dropped by redis-py) before a connection error counts as an outage.
+STALE_CONNECTION_RETRIES: Final = 3
 
 StoreStatus = Literal["ok", "degraded"]
 
@@ -137,7 +141,7 @@ class ClientRateLimiter:
         if self._can_fail and time.monotonic() >= self._skip_store_until:
             try:
                 async with asyncio.timeout(self._timeout):
-                    headers = await self._count(self._shared, quota, bucket, client)
+                    headers = await self._count_shared(quota, bucket, client)
             except (StorageError, TimeoutError, OSError) as error:
                 self._failed(error)
             else:
@@ -146,6 +150,17 @@ class ClientRateLimiter:
         elif not self._can_fail:
             return self._answer(await self._count(self._shared, quota, bucket, client))
         return self._answer(await self._count(self._fallback, quota, bucket, client))
+
+    async def _count_shared(self, quota: RateLimitItem, bucket: str, client: str) -> tuple[bool, dict[str, str], int]:
+        """After a Redis restart every pooled connection is dead and fails once ("Connection closed by server"):
+        try again on another, within the same time bound, rather than call the store down."""
+        for _ in range(STALE_CONNECTION_RETRIES):
+            try:
+                return await self._count(self._shared, quota, bucket, client)
+            except StorageError as error:
+                if not isinstance(error.storage_error, RedisConnectionError):
+                    raise
+        return await self._count(self._shared, quota, bucket, client)
 
     @staticmethod
     def _answer(counted: tuple[bool, dict[str, str], int]) -> Mapping[str, str]:

@@ -150,3 +150,19 @@ async def test_the_store_is_used_again_once_it_returns(
         assert ready.json()["checks"]["rate_limit_store"] == "ok"
         assert await statuses(http, 1) == [200]
         assert await stored_keys(private_redis.url, key_prefix), "counting did not go back to Redis"
+
+
+async def test_a_restarted_store_is_not_mistaken_for_a_dead_one(
+    app_with_store: AppFactory, private_redis: PrivateRedis, key_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a Redis restart every pooled connection is dead; each fails once. That is not an outage."""
+    caplog.set_level(logging.WARNING, logger="impl.rate_limit")
+    async with app_with_store(private_redis.url, rate_limit="100/minute") as application, client(application) as http:
+        warm = await asyncio.gather(*(http.get("/v1/articles") for _ in range(5)))  # several pooled connections
+        assert {answer.status_code for answer in warm} == {200}
+        private_redis.stop()
+        private_redis.start()  # empty: whatever is counted from now on is counted in this Redis
+        answers = await asyncio.gather(*(http.get("/v1/articles") for _ in range(5)))
+        assert {answer.status_code for answer in answers} == {200}
+        assert await stored_keys(private_redis.url, key_prefix), "the requests were not counted in Redis"
+    assert [r.getMessage() for r in caplog.records if r.name == "impl.rate_limit"] == []
