@@ -64,6 +64,11 @@ class UnitOfWork:
                     await session.rollback()
                 raise
             else:
-                await session.commit()
+                try:
+                    await session.commit()
+                except Exception as exc:
+                    if database_unavailable_cause(exc) is not None:
+                        await session.invalidate()  # as above: closing would ROLLBACK on the stuck connection
+                    raise
             finally:
                 _session.reset(token)
