@@ -427,8 +427,25 @@ class ArticlePage(BaseModel):
     next_cursor: Annotated[StrictStr | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")]
 
 
-class HealthStatus(BaseModel):
-    status: Annotated[Literal["ok"], Field(max_length=2)]
+class RateLimitStore(StrEnum):
+    ok = "ok"
+    degraded = "degraded"
+
+
+class ReadinessChecks(BaseModel):
+    database: Annotated[
+        Literal["ok"],
+        Field(
+            description="The database answered within the readiness timeout.",
+            max_length=2,
+        ),
+    ]
+    rate_limit_store: Annotated[
+        RateLimitStore,
+        Field(
+            description="`ok` when the shared rate-limit store answered in time (or the counters are per process by configuration), `degraded` when it did not."
+        ),
+    ]
 
 
 class FieldError(BaseModel):
@@ -457,6 +474,11 @@ class FieldError(BaseModel):
             pattern="^[^\\x00]*$",
         ),
     ]
+
+
+class HealthStatus(BaseModel):
+    status: Annotated[Literal["ok"], Field(description="The service can serve traffic.", max_length=2)]
+    checks: ReadinessChecks | MISSING = MISSING
 
 
 class ValidationProblem(Problem):

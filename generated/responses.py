@@ -12,6 +12,8 @@ BAD_REQUEST_400 = DeclaredResponse(
     status="400",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -37,6 +39,8 @@ CONFLICT_409 = DeclaredResponse(
     status="409",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -62,6 +66,8 @@ CONTENT_TOO_LARGE_413 = DeclaredResponse(
     status="413",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -87,6 +93,8 @@ FORBIDDEN_403 = DeclaredResponse(
     status="403",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -111,12 +119,15 @@ FORBIDDEN_403 = DeclaredResponse(
 INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
     status="500",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),),
 )
 
 NOT_FOUND_404 = DeclaredResponse(
     status="404",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -141,12 +152,46 @@ NOT_FOUND_404 = DeclaredResponse(
 SERVICE_UNAVAILABLE_503 = DeclaredResponse(
     status="503",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),),
+)
+
+TEMPORARILY_UNAVAILABLE_503 = DeclaredResponse(
+    status="503",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
+        HeaderSpec(
+            name="Retry-After", required=True, schema={"type": "integer", "format": "int32"}, supplied_by="rate-limiter"
+        ),
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+    ),
 )
 
 TOKEN_ERROR_400 = DeclaredResponse(
     status="400",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.OAuthProblem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
+        HeaderSpec(name="Pragma", required=True, schema={"type": "string"}, const="no-cache"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -173,6 +218,8 @@ TOO_MANY_REQUESTS_429 = DeclaredResponse(
     status="429",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="Retry-After", required=True, schema={"type": "integer", "format": "int32"}, supplied_by="rate-limiter"
         ),
@@ -201,6 +248,8 @@ UNAUTHORIZED_401 = DeclaredResponse(
     status="401",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(name="WWW-Authenticate", required=True, schema={"type": "string"}, keyword="www_authenticate"),
         HeaderSpec(
             name="RateLimit-Limit",
@@ -227,6 +276,8 @@ UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
     status="422",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.ValidationProblem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,
@@ -252,6 +303,8 @@ UNSUPPORTED_MEDIA_TYPE_415 = DeclaredResponse(
     status="415",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,

@@ -62,3 +62,16 @@ class RefreshTokenReused(TokenRequestError):
 
     def __init__(self) -> None:
         super().__init__("invalid_grant", "The refresh token is not valid.")
+
+
+class DatabaseUnavailable(ProblemError):
+    """503 when the database is down, frozen, too slow or out of connections: retry soon (impl/unit_of_work.py)."""
+
+    RETRY_AFTER_SECONDS = 2
+
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "The database is not available; retry later.",
+            headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)},
+        )

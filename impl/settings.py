@@ -32,6 +32,8 @@ MAX_HEADER_INT = 2**31 - 1
 # by hand (Swagger UI's Authorize spends it too). Used when AUTH_RATE_LIMIT is not set.
 PRODUCTION_AUTH_RATE_LIMIT = "10/minute"
 DEVELOPMENT_AUTH_RATE_LIMIT = "100/minute"
+# The rate-limit stores we ship a driver for: per process, or one Redis through redis-py (see impl/rate_limit.py).
+RATE_LIMIT_STORAGE_SCHEMES = frozenset({"memory", "redis", "rediss", "redis+unix"})
 
 
 class Settings(BaseSettings):
@@ -153,6 +155,55 @@ class Settings(BaseSettings):
             "behind a load balancer need a shared one."
         ),
     )
+    rate_limit_storage_timeout_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        le=10.0,
+        description=(
+            "The longest one rate-limit store call may take (connect, command, answer); a slower store counts as "
+            "down and requests are counted per process instead."
+        ),
+    )
+    rate_limit_storage_retry_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300.0,
+        description="After a rate-limit store failure, how long to count per process before trying the store again.",
+    )
+    rate_limit_key_prefix: str = Field(
+        default="contract-api",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="Prefix of the rate-limit keys in a shared store (deployments sharing one Redis differ here).",
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60.0,
+        description="How long a request waits for a pooled database connection before answering 503.",
+    )
+    db_connect_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60.0,
+        description="How long opening a database connection may take before the request answers 503.",
+    )
+    db_statement_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600.0,
+        description=(
+            "The longest one database statement may take (PostgreSQL: statement_timeout on the server, and the "
+            "driver stops waiting for an answer slightly later); the request answers 503."
+        ),
+    )
+    sqlite_busy_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=600.0,
+        description="SQLite only: how long a request waits for the database's write lock before answering 503.",
+    )
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated browser origins allowed to call the API (CORS), e.g. `https://app.example.com`.",
@@ -216,6 +267,15 @@ class Settings(BaseSettings):
         # The RateLimit-* headers are int32 in the spec (JavaScript clients read them exactly).
         if limit.amount > MAX_HEADER_INT or limit.get_expiry() > MAX_HEADER_INT:
             raise ValueError(f"{value!r} is not a rate limit the RateLimit-* headers can state (int32)")
+        return value
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _check_rate_limit_storage(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme.lower()
+        if scheme not in RATE_LIMIT_STORAGE_SCHEMES:
+            supported = ", ".join(f"{name}://" for name in sorted(RATE_LIMIT_STORAGE_SCHEMES))
+            raise ValueError(f"RATE_LIMIT_STORAGE_URL must use one of {supported}")
         return value
 
     @field_validator("cors_allowed_origins", mode="before")

@@ -33,6 +33,7 @@ from ..responses import (
     FORBIDDEN_403,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    TEMPORARILY_UNAVAILABLE_503,
     TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
@@ -104,6 +105,8 @@ LIST_ARTICLES = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.ArticlePage),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -128,6 +131,7 @@ LIST_ARTICLES = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -170,6 +174,8 @@ CREATE_ARTICLE = OperationContract(
             status="201",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.Article),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="Location",
                     required=True,
@@ -203,6 +209,7 @@ CREATE_ARTICLE = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,
@@ -232,6 +239,8 @@ GET_ARTICLE = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.Article),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -257,6 +266,7 @@ GET_ARTICLE = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -290,6 +300,8 @@ DELETE_ARTICLE = OperationContract(
         "204": DeclaredResponse(
             status="204",
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -316,6 +328,7 @@ DELETE_ARTICLE = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -347,6 +360,8 @@ UPDATE_ARTICLE = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.Article),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -376,6 +391,7 @@ UPDATE_ARTICLE = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(

@@ -25,6 +25,7 @@ from ..responses import (
     CONFLICT_409,
     CONTENT_TOO_LARGE_413,
     INTERNAL_SERVER_ERROR_500,
+    TEMPORARILY_UNAVAILABLE_503,
     TOKEN_ERROR_400,
     TOO_MANY_REQUESTS_429,
     UNPROCESSABLE_CONTENT_422,
@@ -56,6 +57,8 @@ REGISTER_USER = OperationContract(
             status="201",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="Location",
                     required=True,
@@ -89,6 +92,7 @@ REGISTER_USER = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,
@@ -116,6 +120,8 @@ ISSUE_TOKEN = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.TokenResponse),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Pragma", required=True, schema={"type": "string"}, const="no-cache"),
                 HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
@@ -143,6 +149,7 @@ ISSUE_TOKEN = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,
@@ -172,6 +179,8 @@ LOGOUT = OperationContract(
         "204": DeclaredResponse(
             status="204",
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -198,6 +207,7 @@ LOGOUT = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,

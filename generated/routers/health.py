@@ -10,6 +10,7 @@ from contract_runtime import (
     Arguments,
     BoundOperation,
     DeclaredResponse,
+    HeaderSpec,
     MediaSpec,
     OperationContract,
     OperationInterface,
@@ -30,6 +31,9 @@ GET_LIVENESS = OperationContract(
         "200": DeclaredResponse(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.HealthStatus),),
+            headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+            ),
         ),
         "500": INTERNAL_SERVER_ERROR_500,
     },
@@ -47,6 +51,9 @@ GET_READINESS = OperationContract(
         "200": DeclaredResponse(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.HealthStatus),),
+            headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+            ),
         ),
         "500": INTERNAL_SERVER_ERROR_500,
         "503": SERVICE_UNAVAILABLE_503,

@@ -32,6 +32,7 @@ from ..responses import (
     CONTENT_TOO_LARGE_413,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    TEMPORARILY_UNAVAILABLE_503,
     TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
@@ -115,6 +116,8 @@ LIST_ITEMS = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.ItemPage),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -139,6 +142,7 @@ LIST_ITEMS = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -197,6 +201,8 @@ CREATE_ITEM = OperationContract(
             status="201",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.Item),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="Location",
                     required=True,
@@ -230,6 +236,7 @@ CREATE_ITEM = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,
@@ -260,6 +267,8 @@ GET_ITEM = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.Item),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -285,6 +294,7 @@ GET_ITEM = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -315,6 +325,8 @@ DELETE_ITEM = OperationContract(
         "204": DeclaredResponse(
             status="204",
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -340,6 +352,7 @@ DELETE_ITEM = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -371,6 +384,8 @@ UPDATE_ITEM = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.Item),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -399,6 +414,7 @@ UPDATE_ITEM = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(

@@ -34,6 +34,7 @@ from ..responses import (
     FORBIDDEN_403,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    TEMPORARILY_UNAVAILABLE_503,
     TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
     UNPROCESSABLE_CONTENT_422,
@@ -93,6 +94,8 @@ GET_CURRENT_USER = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -116,6 +119,7 @@ GET_CURRENT_USER = OperationContract(
         "401": UNAUTHORIZED_401,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
@@ -134,6 +138,8 @@ DELETE_CURRENT_USER = OperationContract(
         "204": DeclaredResponse(
             status="204",
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -157,6 +163,7 @@ DELETE_CURRENT_USER = OperationContract(
         "401": UNAUTHORIZED_401,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
@@ -176,6 +183,8 @@ UPDATE_CURRENT_USER = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -204,6 +213,7 @@ UPDATE_CURRENT_USER = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,
@@ -232,6 +242,8 @@ CHANGE_PASSWORD = OperationContract(
         "204": DeclaredResponse(
             status="204",
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -260,6 +272,7 @@ CHANGE_PASSWORD = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     body=RequestBodySpec(
         required=True,
@@ -292,6 +305,8 @@ LIST_USERS = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.UserPage),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -317,6 +332,7 @@ LIST_USERS = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -369,6 +385,8 @@ GET_USER = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -395,6 +413,7 @@ GET_USER = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -425,6 +444,8 @@ DELETE_USER = OperationContract(
         "204": DeclaredResponse(
             status="204",
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -451,6 +472,7 @@ DELETE_USER = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(
@@ -482,6 +504,8 @@ UPDATE_USER = OperationContract(
             status="200",
             content=(MediaSpec(media_type="application/json", kind="json", type=models.User),),
             headers=(
+                HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
                 HeaderSpec(
                     name="RateLimit-Limit",
                     required=True,
@@ -511,6 +535,7 @@ UPDATE_USER = OperationContract(
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
+        "503": TEMPORARILY_UNAVAILABLE_503,
     },
     parameters=(
         ParameterSpec(

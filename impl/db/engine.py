@@ -2,31 +2,71 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import Pool
+from sqlalchemy.pool import NullPool, Pool
+from sqlalchemy.util import await_
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "create_session_factory"]
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "DatabaseTimeouts", "create_engine", "create_session_factory"]
 
 #: How long a SQLite writer waits for the file lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS: Final = 15_000
 
+#: How much longer than the server's statement_timeout the driver waits for an answer: a live server cancels
+#: the statement itself (a clean error); only a server that does not answer at all meets the driver's limit.
+CLIENT_TIMEOUT_MARGIN_SECONDS: Final = 0.5
 
-def create_engine(url: str, *, echo: bool = False, poolclass: type[Pool] | None = None) -> AsyncEngine:
+
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Bounds on every wait for the database (the app's; migrations and scripts run without them)."""
+
+    pool_seconds: float  # waiting for a pooled connection
+    connect_seconds: float  # opening a connection, and the pre-ping of a pooled one
+    statement_seconds: float  # one statement (PostgreSQL: statement_timeout; the driver waits a little longer)
+    sqlite_busy_seconds: float = SQLITE_BUSY_TIMEOUT_MS / 1000  # SQLite: waiting for the write lock
+
+
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    poolclass: type[Pool] | None = None,
+    timeouts: DatabaseTimeouts | None = None,
+) -> AsyncEngine:
     """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
     (asyncpg connections belong to the loop that opened them, so they must not be pooled across)."""
-    options: dict[str, Any] = {"echo": echo}
+    # hide_parameters: an error's text (and so a log line) never carries the statement's values (passwords,
+    # tokens, personal data).
+    options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if poolclass is not None:
         options["poolclass"] = poolclass
+    if timeouts is not None and not _is_null_pool(poolclass):
+        options["pool_timeout"] = timeouts.pool_seconds
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_async_engine(url, **options)
-        _configure_sqlite(engine)
+        busy_ms = SQLITE_BUSY_TIMEOUT_MS if timeouts is None else max(1, math.ceil(timeouts.sqlite_busy_seconds * 1000))
+        _configure_sqlite(engine, busy_ms)
         return engine
-    # pre_ping: a server restart or idle-timeout must not surface as the next request's error.
-    return create_async_engine(url, pool_pre_ping=True, **options)
+    if timeouts is not None:
+        statement_ms = max(1, math.ceil(timeouts.statement_seconds * 1000))
+        options["connect_args"] = {
+            "timeout": timeouts.connect_seconds,
+            "command_timeout": timeouts.statement_seconds + CLIENT_TIMEOUT_MARGIN_SECONDS,
+            "server_settings": {"statement_timeout": str(statement_ms)},
+        }
+    # pre_ping: a server restart or idle-timeout must not surface as the next request's error. Bounded here by the
+    # connect timeout: a frozen server must not hold a request for a whole statement timeout before it even starts.
+    engine = create_async_engine(url, pool_pre_ping=True, **options)
+    if timeouts is not None:
+        _bound_pre_ping(engine, timeouts.connect_seconds)
+        _terminate_invalidated(engine)
+    return engine
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -34,7 +74,39 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _is_null_pool(poolclass: type[Pool] | None) -> bool:
+    return poolclass is not None and issubclass(poolclass, NullPool)
+
+
+def _bound_pre_ping(engine: AsyncEngine, timeout_seconds: float) -> None:
+    """asyncpg's pre-ping (BEGIN; ";"; ROLLBACK) waits up to the command timeout for each step. Ours is one
+    simple-protocol round trip (no prepared statement: PgBouncer in transaction mode is fine) with its own bound.
+    A timeout is raised as is: the pool discards that connection and the request answers 503."""
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        try:
+            await_(dbapi_connection._connection.execute("SELECT 1", timeout=timeout_seconds))
+        except TimeoutError:
+            raise
+        except Exception as error:
+            dbapi_connection._handle_exception(error)  # translated to the DBAPI's errors (disconnect detection)
+        return True
+
+    engine.dialect.do_ping = do_ping  # type: ignore[method-assign]
+
+
+def _terminate_invalidated(engine: AsyncEngine) -> None:
+    """A connection is invalidated because it broke or stopped answering. SQLAlchemy then closes it politely,
+    waiting up to 2 s for a goodbye from a server that may be frozen; drop the socket at once instead."""
+
+    @event.listens_for(engine.sync_engine, "invalidate")
+    def on_invalidate(dbapi_connection: Any, _record: Any, _exception: BaseException | None) -> None:
+        driver_connection = getattr(dbapi_connection, "_connection", None)
+        if driver_connection is not None and not driver_connection.is_closed():
+            driver_connection.terminate()
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The sqlite3 driver's own transaction handling skips BEGIN for SELECT and SAVEPOINT, which
@@ -44,7 +116,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         try:
             # Off by default in SQLite; needed for ON DELETE CASCADE.
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
             # Readers do not block the writer (no-op for :memory:).
             cursor.execute("PRAGMA journal_mode = WAL")
         finally:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from html.parser import HTMLParser
 from typing import Any
@@ -14,7 +17,8 @@ import yaml
 from fastapi import FastAPI
 
 from impl.app import create_app
-from tests.api.conftest import app_settings, problem
+from impl.security_headers import headers_for
+from tests.api.conftest import Account, app_settings, create_item, problem
 from tests.contract_client import SPEC_PATH, ContractValidator, contract_client, is_uri_reference
 
 UNREACHABLE_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:1/x"
@@ -31,7 +35,8 @@ async def test_liveness(client: httpx.AsyncClient) -> None:
 async def test_readiness(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    # memory:// counters cannot fail: the store is always ok.
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "rate_limit_store": "ok"}}
 
 
 @pytest.fixture
@@ -124,6 +129,77 @@ async def test_missing_asset_is_a_problem(client: httpx.AsyncClient) -> None:
     assert problem(response)["status"] == 404
 
 
+# --- security headers ------------------------------------------------------------------------------------------
+
+
+async def test_every_answer_says_nosniff(client: httpx.AsyncClient, user: Account) -> None:
+    answers = [
+        await client.get("/health/live"),
+        await client.get("/health/ready"),
+        await client.get("/v1/users/me", headers=user.headers),
+        await client.get("/v1/users/me"),  # 401, rendered by the runtime
+        await client.get("/v1/items", params={"limit": 0}, headers=user.headers),  # 422
+        await client.get("/v1/no-such-thing"),  # 404, outside every operation
+        await client.put("/v1/users/me", headers=user.headers),  # 405
+        await client.get("/docs"),
+        await client.get("/openapi.json"),
+        await client.get("/docs-assets/swagger-ui.css"),
+    ]
+    for answer in answers:
+        assert answer.headers.get("x-content-type-options") == "nosniff", (answer.request.url, answer.status_code)
+
+
+async def test_api_answers_are_never_stored(client: httpx.AsyncClient, user: Account) -> None:
+    item = await create_item(client, user)
+    answers = [
+        await client.get("/v1/users/me", headers=user.headers),
+        await client.get(f"/v1/items/{item['id']}", headers=user.headers),
+        await client.get("/v1/items", headers=user.headers),
+        await client.get("/v1/articles", headers=user.headers),
+        await client.get(f"/v1/items/{uuid.uuid4()}", headers=user.headers),  # 404
+        await client.get("/v1/users/me"),  # 401
+        await client.post("/v1/auth/register", json={"email": "bad"}),  # 422
+    ]
+    for answer in answers:
+        assert answer.headers.get("cache-control") == "no-store", (answer.request.url, answer.status_code)
+    # The probes and the docs are no one's data.
+    assert "cache-control" not in (await client.get("/health/live")).headers
+
+
+async def test_token_answers_are_never_cached_even_by_http_1_0_caches(client: httpx.AsyncClient, user: Account) -> None:
+    granted = await client.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": user.email, "password": user.password}
+    )
+    refused = await client.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": user.email, "password": "wrong password"}
+    )
+    assert (granted.status_code, refused.status_code) == (200, 400)
+    for answer in (granted, refused):
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["pragma"] == "no-cache"
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+async def test_docs_pages_carry_a_content_security_policy(client: httpx.AsyncClient, page: str) -> None:
+    response = await client.get(page)
+    directives = {
+        name: values
+        for name, *values in (part.split() for part in response.headers["content-security-policy"].split(";"))
+    }
+    assert directives["default-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    scripts = directives["script-src"]
+    assert scripts[0] == "'self'"
+    assert "'unsafe-inline'" not in scripts
+    assert "'unsafe-eval'" not in scripts
+    # Each inline script of the page is allowed by its hash, and nothing else is.
+    inline = re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL)
+    expected = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline}
+    assert set(scripts[1:]) == expected
+    for values in directives.values():
+        assert not any("://" in value or value == "*" for value in values), directives
+
+
 # --- the contract layer itself -----------------------------------------------------------------------------------
 # A stand-in server that answers whatever a case asks for: these tests prove the response validation catches
 # contract violations, so a test passing against the real server means something.
@@ -133,8 +209,8 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-# What the rate limiter adds to every answer of a rate-limited operation; canned answers carry it too, so each
-# case below breaks the contract in exactly the one way it names.
+# What the rate limiter adds to every answer of a rate-limited operation (and the security headers every answer
+# carries); canned answers carry them too, so each case below breaks the contract in exactly the one way it names.
 RATE_LIMIT_HEADERS = {"ratelimit-limit": "120", "ratelimit-remaining": "119", "ratelimit-reset": "60"}
 
 
@@ -142,9 +218,8 @@ def canned_app(status: int, body: bytes, headers: dict[str, str]) -> Callable[[S
     async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "http"
         limited = scope["path"].startswith("/v1/")
-        raw_headers = [
-            (k.lower().encode(), v.encode()) for k, v in {**headers, **(RATE_LIMIT_HEADERS if limited else {})}.items()
-        ]
+        supplied = {**headers_for(scope["path"]), **(RATE_LIMIT_HEADERS if limited else {}), **headers}
+        raw_headers = [(k.lower().encode(), v.encode()) for k, v in supplied.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": body})
 

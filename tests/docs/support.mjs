@@ -80,11 +80,16 @@ export async function watchedPage(context, { isLocal, forgiven = [] }) {
       log.httpErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
     }
   });
+  // The page's Content-Security-Policy blocks a forgiven resource before any request: the console names it.
+  const blockedByPolicy = (text) => forgiven.some((url) => text.includes(`'${url}'`) && text.includes('Content Security Policy'));
   page.on('console', (message) => {
     // A resource that fails to load is reported on the console with that resource as the location.
-    if (message.type() === 'error' && !isForgiven(message.location().url)) {
-      log.consoleErrors.push(`${message.text()} (${message.location().url})`);
+    if (message.type() !== 'error' || isForgiven(message.location().url)) return;
+    if (blockedByPolicy(message.text())) {
+      log.forgiven.push(message.text());
+      return;
     }
+    log.consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => log.pageErrors.push(String(error)));
 
