@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from contract_runtime.contract import ContractViolation, OperationContract
 from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_payload
+from contract_runtime.request_context import current_request_context
 
 # Headers the runtime supplies for the current request (the rate limiter's), merged into whatever it answers.
 runtime_headers: ContextVar[Mapping[str, str]] = ContextVar("runtime_headers", default=MappingProxyType({}))
@@ -31,7 +32,12 @@ def render(
     declared = contract.responses.get(status)
     if declared is None:
         raise ContractViolation(f"{contract.operation_id} does not declare status {status}")
-    all_headers = {**declared.fixed_headers, **runtime_headers.get(), **(headers or {})}
+    all_headers = {
+        **declared.fixed_headers,
+        **current_request_context().headers,
+        **runtime_headers.get(),
+        **(headers or {}),
+    }
     missing = [name for name in declared.required_headers if name not in all_headers]
     if missing:
         raise ContractViolation(f"{contract.operation_id} {status} is missing required headers {missing}")
@@ -54,7 +60,7 @@ def checked_problem(request: Request, contract: OperationContract, error: Proble
     declared = contract.responses.get(error.status)
     if declared is None or declared.model is None or declared.media_type != PROBLEM_MEDIA_TYPE:
         raise ContractViolation(f"{contract.operation_id} does not declare a problem for status {error.status}")
-    headers = {**declared.fixed_headers, **runtime_headers.get(), **error.headers}
+    headers = {**declared.fixed_headers, **current_request_context().headers, **runtime_headers.get(), **error.headers}
     missing = [name for name in declared.required_headers if name not in headers]
     if missing:
         raise ContractViolation(f"{contract.operation_id} {error.status} is missing required headers {missing}")

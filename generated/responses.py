@@ -14,6 +14,7 @@ BAD_REQUEST_400 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -25,6 +26,7 @@ CONFLICT_409 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -36,6 +38,7 @@ CONTENT_TOO_LARGE_413 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -47,6 +50,7 @@ FORBIDDEN_403 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -54,6 +58,7 @@ INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
     status=500,
     model=models.Problem,
     media_type="application/problem+json",
+    required_headers=("X-Request-ID",),
 )
 
 NOT_FOUND_404 = DeclaredResponse(
@@ -64,6 +69,7 @@ NOT_FOUND_404 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -71,6 +77,7 @@ SERVICE_UNAVAILABLE_503 = DeclaredResponse(
     status=503,
     model=models.Problem,
     media_type="application/problem+json",
+    required_headers=("X-Request-ID",),
 )
 
 TOKEN_ERROR_400 = DeclaredResponse(
@@ -81,6 +88,7 @@ TOKEN_ERROR_400 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
     defaults={"error": "invalid_request"},
 )
@@ -94,6 +102,7 @@ TOO_MANY_REQUESTS_429 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -106,6 +115,7 @@ UNAUTHORIZED_401 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -117,6 +127,7 @@ UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )
 
@@ -128,5 +139,6 @@ UNSUPPORTED_MEDIA_TYPE_415 = DeclaredResponse(
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        "X-Request-ID",
     ),
 )

@@ -3,12 +3,12 @@
 The only module that knows every piece. ASGI entry point: `uvicorn --factory impl.app:create_app`.
 """
 
-import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.pool import NullPool
 from starlette.middleware.cors import CORSMiddleware
 
@@ -19,6 +19,10 @@ from impl.db.engine import create_engine, create_session_factory
 from impl.docs import install_docs
 from impl.health import Health
 from impl.items import Items
+from impl.observability import metrics, tracing
+from impl.observability.logging import configure_logging
+from impl.observability.middleware import ObservabilityMiddleware
+from impl.observability.request_id import REQUEST_ID_HEADER
 from impl.rate_limit import ClientRateLimiter
 from impl.security.authenticator import BearerAuthenticator
 from impl.security.passwords import PasswordHasher
@@ -30,18 +34,29 @@ from impl.users import Users
 TITLE = "Contract API"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
+    """`tracer_provider` replaces the one the OTEL_* variables describe (tests pass an in-memory one)."""
     settings = settings or Settings()
-    logging.getLogger("generated").setLevel(settings.log_level)
-    logging.getLogger("impl").setLevel(settings.log_level)
+    # Here, not only in the serving entry point: uvicorn runs this factory in every worker process.
+    configure_logging(settings)
     engine = create_engine(settings.database_url, poolclass=None if settings.database_pooling else NullPool)
+    metrics.instrument_engine(engine)
+    if tracer_provider is None:
+        tracer_provider = tracing.tracer_provider_from_environment()
+        if tracer_provider is not None:
+            tracing.use_as_global(tracer_provider)
     passwords = PasswordHasher.from_settings(settings)
     tokens = AccessTokenCodec.from_settings(settings)
+    stop_tracing: Callable[[], None] | None = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        metrics.forget_dead_processes()
         yield
         await engine.dispose()
+        if stop_tracing is not None:
+            stop_tracing()
+        metrics.process_stopping()
 
     app = create_generated_app(
         security=BearerAuthenticator(tokens),
@@ -55,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)
+    metrics.install_metrics(app, settings)
     if settings.cors_allowed_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -69,7 +85,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "RateLimit-Reset",
                 "Retry-After",
                 "WWW-Authenticate",
+                REQUEST_ID_HEADER,
             ],
             max_age=600,
         )
+    # Added last, so it is the outermost: every answer (CORS preflights and unhandled errors too) gets the request
+    # id, an access line and its metrics.
+    app.add_middleware(ObservabilityMiddleware)
+    if tracer_provider is not None:
+        stop_tracing = tracing.instrument(app, engine, tracer_provider)
     return app

@@ -18,6 +18,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.requests import Request
 
+from impl.observability.metrics import RATE_LIMIT_REFUSALS
 from impl.problems import TooManyRequests
 from impl.settings import Settings
 
@@ -53,5 +54,6 @@ class ClientRateLimiter:
             "RateLimit-Reset": str(reset_seconds),
         }
         if not allowed:
+            RATE_LIMIT_REFUSALS.labels(operation_id).inc()
             raise TooManyRequests(max(1, reset_seconds), headers)
         return headers

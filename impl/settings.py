@@ -6,12 +6,13 @@ Environment variable names are the field names in upper or lower case, with no p
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from limits import parse as parse_rate_limit
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Public on purpose: it is in the source code, so it is only good enough for local
@@ -26,6 +27,10 @@ _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The largest value of the spec's RateLimit-* headers (format int32).
 MAX_HEADER_INT = 2**31 - 1
+
+
+def _loopback_networks() -> list[IPv4Network | IPv6Network]:
+    return [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
 
 
 class Settings(BaseSettings):
@@ -127,7 +132,19 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO",
-        description="Minimum level of log records emitted.",
+        description="Minimum level of log records emitted (ours and uvicorn's; SQLAlchemy's see README).",
+    )
+    log_format: Literal["json", "console"] | None = Field(
+        default=None,
+        description="`json` (one object per line) or `console` (readable); default: console in development only.",
+    )
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics at /metrics.",
+    )
+    metrics_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=_loopback_networks,
+        description="Comma-separated client networks (CIDR) that may read /metrics; others get 404.",
     )
     rate_limit: str = Field(
         default="120/minute",
@@ -176,6 +193,18 @@ class Settings(BaseSettings):
         if limit.amount > MAX_HEADER_INT or limit.get_expiry() > MAX_HEADER_INT:
             raise ValueError(f"{value!r} is not a rate limit the RateLimit-* headers can state (int32)")
         return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
+
+    @field_validator("metrics_allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

@@ -61,6 +61,7 @@ REGISTER_USER = OperationContract(
                 "RateLimit-Limit",
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
+                "X-Request-ID",
             ),
         ),
         400: BAD_REQUEST_400,
@@ -93,6 +94,7 @@ ISSUE_TOKEN = OperationContract(
                 "RateLimit-Limit",
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
+                "X-Request-ID",
             ),
             fixed_headers={
                 "Cache-Control": "no-store",
@@ -126,6 +128,7 @@ LOGOUT = OperationContract(
                 "RateLimit-Limit",
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
+                "X-Request-ID",
             ),
         ),
         400: BAD_REQUEST_400,

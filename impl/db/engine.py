@@ -18,7 +18,9 @@ SQLITE_BUSY_TIMEOUT_MS: Final = 15_000
 def create_engine(url: str, *, echo: bool = False, poolclass: type[Pool] | None = None) -> AsyncEngine:
     """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
     (asyncpg connections belong to the loop that opened them, so they must not be pooled across)."""
-    options: dict[str, Any] = {"echo": echo}
+    # hide_parameters: statement parameters (password hashes, token digests, emails) never reach a log line or an
+    # error message.
+    options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if poolclass is not None:
         options["poolclass"] = poolclass
     if make_url(url).get_backend_name() == "sqlite":

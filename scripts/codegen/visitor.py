@@ -19,7 +19,7 @@ FORM = "application/x-www-form-urlencoded"
 PROBLEM = "application/problem+json"
 # Headers the runtime adds itself (marked `x-supplied-by` in the spec): checked on the way out like every required
 # header, but not part of the typed results implementations return.
-RUNTIME_HEADER_SUPPLIERS = {"rate-limiter"}
+RUNTIME_HEADER_SUPPLIERS = {"rate-limiter", "request-id"}
 
 
 class UnsupportedSpec(Exception):

@@ -15,8 +15,9 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from starlette.responses import Response
 
-from contract_runtime import ProblemError, install_problem_handlers
+from contract_runtime import ProblemError, install_problem_handlers, reset_request_context, supply_request_context
 from generated import models
 from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, build_router
 
@@ -137,11 +138,37 @@ def limiter() -> Limiter:
     return Limiter()
 
 
+REQUEST_ID = "req-0123456789"
+
+
+class Supplier:
+    """What the application supplies per request (the spec's `x-supplied-by: request-id` header), or nothing."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {"X-Request-ID": REQUEST_ID}
+
+
 @pytest.fixture
-async def client(stub: StubItems, scope: Scope, limiter: Limiter) -> AsyncIterator[httpx.AsyncClient]:
+def supplier() -> Supplier:
+    return Supplier()
+
+
+@pytest.fixture
+async def client(
+    stub: StubItems, scope: Scope, limiter: Limiter, supplier: Supplier
+) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
     install_problem_handlers(app)
     app.include_router(build_router(stub, Authenticator(), scope, limiter))
+
+    @app.middleware("http")
+    async def supply(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        token = supply_request_context(headers=supplier.headers, request_id=supplier.headers.get("X-Request-ID"))
+        try:
+            return await call_next(request)
+        finally:
+            reset_request_context(token)
+
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://test", headers={"Authorization": "Bearer good"}
@@ -182,6 +209,28 @@ async def test_an_undeclared_problem_status_becomes_a_500(client: httpx.AsyncCli
     response = await client.get(f"/v1/items/{uuid4()}")
     assert_internal_error(response)
     assert "stout" not in response.text
+
+
+async def test_the_supplied_headers_are_on_every_answer_and_the_request_id_in_a_500(
+    client: httpx.AsyncClient, stub: StubItems
+) -> None:
+    assert (await client.get(f"/v1/items/{uuid4()}")).headers["x-request-id"] == REQUEST_ID
+
+    async def teapot() -> Any:
+        raise ProblemError(418, "short and stout")
+
+    stub.behaviour = teapot
+    response = await client.get(f"/v1/items/{uuid4()}")
+    assert_internal_error(response)
+    assert response.json()["request_id"] == REQUEST_ID
+    assert response.headers["x-request-id"] == REQUEST_ID
+
+
+async def test_a_required_header_nobody_supplies_makes_a_500(client: httpx.AsyncClient, supplier: Supplier) -> None:
+    supplier.headers = {}
+    response = await client.get(f"/v1/items/{uuid4()}")
+    assert_internal_error(response)
+    assert "request_id" not in response.json()
 
 
 async def test_a_declared_problem_passes(client: httpx.AsyncClient, stub: StubItems, scope: Scope) -> None:
