@@ -62,9 +62,11 @@ def _redact_secrets(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDi
     return event_dict
 
 
-def _drop_color_message(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    # uvicorn sends a second, ANSI-coloured copy of some messages as an `extra`.
+def _drop_duplicates(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    # uvicorn sends a second, ANSI-coloured copy of some messages as an `extra`; a record another handler formatted
+    # first carries its text again as `message`.
     event_dict.pop("color_message", None)
+    event_dict.pop("message", None)
     return event_dict
 
 
@@ -75,7 +77,7 @@ def _shared_processors() -> list[Processor]:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
-        _drop_color_message,
+        _drop_duplicates,
         _redact_secrets,
     ]
 
