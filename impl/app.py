@@ -3,12 +3,14 @@
 The only module that knows every piece. ASGI entry point: `uvicorn --factory impl.app:create_app`.
 """
 
+from __future__ import annotations
+
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.pool import NullPool
 from starlette.middleware.cors import CORSMiddleware
 
@@ -31,6 +33,9 @@ from impl.settings import Settings
 from impl.unit_of_work import UnitOfWork
 from impl.users import Users
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 TITLE = "Contract API"
 
 
@@ -51,7 +56,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        metrics.forget_dead_processes()
+        metrics.process_starting()
         yield
         await engine.dispose()
         if stop_tracing is not None:

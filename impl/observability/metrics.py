@@ -11,6 +11,8 @@ answered only to clients in METRICS_ALLOWED_NETWORKS (others get the same 404 as
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterator, MutableMapping
@@ -39,6 +41,7 @@ from contract_runtime.problems import ProblemError, problem_response
 from impl.settings import Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+logger = logging.getLogger(__name__)
 METRICS_PATH = "/metrics"
 
 REQUESTS = Counter(
@@ -154,10 +157,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def forget_dead_processes() -> None:
-    """Drop the in-flight gauges of processes that are gone (a crashed worker's would count forever)."""
+def process_starting() -> None:
+    """At a worker's start: drop the `livesum` gauges of processes that are gone (a crashed worker's would count
+    forever); say so when this looks like one of several workers that do not share their samples."""
     directory = os.environ.get(MULTIPROC_ENV)
     if not directory:
+        if multiprocessing.parent_process() is not None:
+            logger.warning(
+                "this process was started by a supervisor (uvicorn --workers) but PROMETHEUS_MULTIPROC_DIR is "
+                "unset: with several workers, /metrics shows only the counts of the worker that answers it"
+            )
         return
     for file in Path(directory).glob("gauge_live*_*.db"):
         pid = file.stem.rsplit("_", 1)[-1]

@@ -18,16 +18,14 @@ import importlib.util
 import os
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-from opentelemetry import trace
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from sqlalchemy.ext.asyncio import AsyncEngine
+# The SDK and the instrumentations are imported only when tracing is on: serving without it pays nothing.
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 DEFAULT_SERVICE_NAME = "contract-api"
 DEFAULT_EXCLUDED_URLS = "/metrics,/health/live,/health/ready"
@@ -66,6 +64,10 @@ def tracer_provider_from_environment(environ: Mapping[str, str] = os.environ) ->
     names = exporter_names(environ)
     if not names:
         return None
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
     resource = Resource.create()
     if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
@@ -78,6 +80,10 @@ def tracer_provider_from_environment(environ: Mapping[str, str] = os.environ) ->
 def instrument(app: FastAPI, engine: AsyncEngine, provider: TracerProvider) -> Callable[[], None]:
     """Trace the app's requests, the engine's statements and httpx calls; returns the shutdown to call at exit
     (flushes the spans not sent yet)."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
     excluded = os.environ.get("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS") or os.environ.get("OTEL_PYTHON_EXCLUDED_URLS")
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=excluded or DEFAULT_EXCLUDED_URLS)
     sqlalchemy = SQLAlchemyInstrumentor()
@@ -101,4 +107,6 @@ def instrument(app: FastAPI, engine: AsyncEngine, provider: TracerProvider) -> C
 def use_as_global(provider: TracerProvider) -> None:
     """Make `provider` the process's tracer provider (once per process), for code that asks OpenTelemetry for a
     tracer itself."""
+    from opentelemetry import trace
+
     trace.set_tracer_provider(provider)

@@ -4,9 +4,12 @@ refusals, the password hashing queue, the database pool; and who may read /metri
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -141,3 +144,41 @@ async def test_the_password_hashing_queue_is_visible(monkeypatch: pytest.MonkeyP
         release.set()
         await asyncio.gather(first, second)
     assert (running.get(), waiting.get()) == (0, 0)
+
+
+def test_the_serving_entry_point_prepares_an_empty_shared_directory(tmp_path: Path) -> None:
+    environ: dict[str, str] = {}
+    assert metrics.prepare_metrics_directory(1, environ) is None
+    assert environ == {}
+    made = metrics.prepare_metrics_directory(2, environ)
+    assert made is not None
+    assert environ[metrics.MULTIPROC_ENV] == str(made)
+    assert made.is_dir()
+    made.rmdir()
+    configured = tmp_path / "metrics"
+    configured.mkdir()
+    (configured / "counter_123.db").write_bytes(b"from the previous run")
+    (configured / "notes.txt").write_text("not ours")
+    assert metrics.prepare_metrics_directory(1, {metrics.MULTIPROC_ENV: str(configured)}) == configured
+    assert sorted(p.name for p in configured.iterdir()) == ["notes.txt"]
+
+
+def test_a_starting_worker_forgets_the_gauges_of_dead_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dead_pid = _pid_of_finished_process()
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    dead = tmp_path / f"gauge_livesum_{dead_pid}.db"
+    alive = tmp_path / f"gauge_livesum_{os.getpid()}.db"
+    counter = tmp_path / f"counter_{dead_pid}.db"
+    for file in (dead, alive, counter):
+        file.write_bytes(b"")
+    metrics.process_starting()
+    # Its live gauges stop counting; what it counted stays counted.
+    assert not dead.exists()
+    assert alive.exists()
+    assert counter.exists()
+
+
+def _pid_of_finished_process() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
