@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
             CORSMiddleware,
             allow_origins=settings.cors_allowed_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
             # Browsers hide response headers from scripts unless they are listed here.
             expose_headers=[
                 "Location",

@@ -93,23 +93,31 @@ def _renderer(log_format: Literal["json", "console"], stream: TextIO) -> list[Pr
     ]
 
 
-def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
-    """Route every logger through one structlog-formatted handler on stderr (or `stream`), at LOG_LEVEL."""
-    stream = stream or sys.stderr
-    level = logging.getLevelNamesMapping()[settings.log_level]
-    shared = _shared_processors()
+def _configure_structlog() -> None:
+    # The same chain whatever the settings (the renderer is the handler's), so loggers may be cached on first use.
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
-            *shared,
+            *_shared_processors(),
             structlog.stdlib.PositionalArgumentsFormatter(),
             structlog.processors.StackInfoRenderer(),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=False,
+        cache_logger_on_first_use=True,
     )
+
+
+# At import, before any module of ours can log through structlog.
+_configure_structlog()
+
+
+def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
+    """Route every logger through one structlog-formatted handler on stderr (or `stream`), at LOG_LEVEL."""
+    stream = stream or sys.stderr
+    level = logging.getLevelNamesMapping()[settings.log_level]
+    shared = _shared_processors()
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
         processors=[
@@ -155,5 +163,8 @@ def uvicorn_log_options() -> dict[str, Any]:
     return {"log_config": None, "access_log": False}
 
 
+_access_logger = structlog.get_logger(ACCESS_LOGGER)
+
+
 def access_logger() -> Any:
-    return structlog.get_logger(ACCESS_LOGGER)
+    return _access_logger
