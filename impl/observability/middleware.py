@@ -7,6 +7,10 @@
   status, duration, client address. Probes and scrapes that succeed are logged at DEBUG only.
 - An exception nothing else handled becomes a 500 problem with the request id, logged once with its traceback,
   instead of a bare line and a traceback with no context.
+
+It reads what answered from the scope the router records it in (`scope["route"]`): a middleware between this one
+and the router that replaces the scope with a copy (a forwarded-headers middleware setting the client address
+does) must sit outside this one, or every request counts as `unmatched` (tests/observability catch that).
 """
 
 from __future__ import annotations
