@@ -11,7 +11,8 @@ contract at run time lives here, typed and tested like any other code:
 - `security`: credentials per scheme, alternatives, the principal; `middleware`: operation middlewares;
 - `problems`: the RFC 9457 problem family; `checks`: limits and clean text; `files`: uploads and binary answers;
 - `interfaces`: the generated interfaces' base; `webhooks`: validated outgoing requests;
-- `protocols`: the rate limiter and request scope an application plugs in.
+- `protocols`: the rate limiter and request scope an application plugs in;
+- `request_context`: what the application supplies per request (headers every answer carries, the request id).
 """
 
 from contract_runtime import formats  # noqa: F401  (configures format checks on import)
@@ -35,6 +36,7 @@ from contract_runtime.middleware import CallNext, OperationMiddleware
 from contract_runtime.params import BOOL_TEXT, DATE_TEXT, DATE_TIME_TEXT, EMAIL_TEXT, INT_TEXT, URI_TEXT, UUID_TEXT
 from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, validation_problem
 from contract_runtime.protocols import Principal, RateLimiter, RequestScope
+from contract_runtime.request_context import reset_request_context, supply_request_context
 from contract_runtime.routing import (
     Arguments,
     BoundOperation,
@@ -92,6 +94,8 @@ __all__ = [
     "check_implementation",
     "install_problem_handlers",
     "mount",
+    "reset_request_context",
     "send",
+    "supply_request_context",
     "validation_problem",
 ]

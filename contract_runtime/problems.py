@@ -10,6 +10,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from contract_runtime.request_context import current_request_context
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 # RFC 9110's names; Python 3.11's HTTPStatus still has the RFC 7231 ones.
@@ -94,12 +96,16 @@ def problem_response(request: Request, error: ProblemError) -> Response:
         content=json.dumps(problem_payload(request, error), ensure_ascii=False).encode(),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=error.headers,
+        headers={**current_request_context().headers, **error.headers},
     )
 
 
 def internal_error() -> ProblemError:
-    return ProblemError(500, "An unexpected error occurred.")
+    # The request id lets a partner quote the failure; the server's log lines for the request carry the same id.
+    request_id = current_request_context().request_id
+    return ProblemError(
+        500, "An unexpected error occurred.", extensions={"request_id": request_id} if request_id else None
+    )
 
 
 def _json_pointer(parts: Sequence[str | int]) -> str:

@@ -6,6 +6,7 @@ negotiated from `Accept`, every required header must be there and no undeclared 
 a `ContractViolation` (a logged 500 that says nothing about internals).
 """
 
+import json
 import logging
 from collections.abc import AsyncIterable, Mapping
 from contextvars import ContextVar
@@ -30,6 +31,7 @@ from contract_runtime.contract import (
 )
 from contract_runtime.files import Binary
 from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_payload
+from contract_runtime.request_context import current_request_context
 
 logger = logging.getLogger("contract_runtime")
 
@@ -56,7 +58,7 @@ def _headers(
     """The declared headers to send: fixed ones, the runtime's and the implementation's; undeclared ones are left
     out (`strict`: refused) but for those HTTP requires with the status."""
     headers = {**declared.fixed_headers}
-    for source in (runtime_headers.get(), supplied):
+    for source in (current_request_context().headers, runtime_headers.get(), supplied):
         for name, value in source.items():
             spec = declared.header(name)
             if spec is None:
@@ -175,13 +177,11 @@ def _problem_document(request: Request, declared: DeclaredResponse, spec: MediaS
 
 def plain_problem(request: Request, error: ProblemError, headers: Mapping[str, str] | None = None) -> Response:
     document = problem_payload(request, error)
-    import json
-
     return Response(
         content=json.dumps(document, ensure_ascii=False).encode(),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers={**(headers or {})},
+        headers={**current_request_context().headers, **(headers or {})},
     )
 
 

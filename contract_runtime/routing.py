@@ -232,7 +232,8 @@ class OperationRoute(BaseRoute):
         self.path = operation.contract.path
         self.method = operation.head.method if operation.head is not None else operation.contract.method
         self.regex, self.names = compile_path(self.path)
-        self.name = operation.contract.operation_id
+        self.name = self.operation_id = operation.contract.operation_id
+        self.methods = {self.method}
         # More specific paths (fewer templates) that also match: OpenAPI gives them precedence for every method.
         self.shadows: list[re.Pattern[str]] = []
 
@@ -243,7 +244,8 @@ class OperationRoute(BaseRoute):
         if found is None or any(shadow.match(scope["path"]) for shadow in self.shadows):
             return Match.NONE, {}
         params = {name: found.group(f"p{index}") for index, name in enumerate(self.names)}
-        child = {"endpoint": self.handle, "path_params": {**scope.get("path_params", {}), **params}}
+        # "route" as Starlette's own routes record it: logs and metrics read the answering operation from the scope.
+        child = {"endpoint": self.handle, "route": self, "path_params": {**scope.get("path_params", {}), **params}}
         return (Match.FULL if scope["method"] == self.method else Match.PARTIAL), child
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:

@@ -76,6 +76,16 @@ class Problem(BaseModel):
         StrictStr | MISSING,
         Field(description="The request path this problem occurred on.", max_length=2048),
     ] = MISSING
+    request_id: Annotated[
+        StrictStr | MISSING,
+        Field(
+            description="The request's id, as in its `X-Request-ID` header; sent with internal errors (500).",
+            examples=["0193a2b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b"],
+            max_length=128,
+            min_length=1,
+            pattern="^[A-Za-z0-9._~:+/=-]{1,128}$",
+        ),
+    ] = MISSING
 
 
 class FieldLocation(StrEnum):

@@ -32,6 +32,7 @@ BAD_REQUEST_400 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -59,6 +60,7 @@ CONFLICT_409 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -86,6 +88,7 @@ CONTENT_TOO_LARGE_413 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -113,13 +116,17 @@ FORBIDDEN_403 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
 INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
     status="500",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
-    headers=(HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),),
+    headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
+    ),
 )
 
 NOT_FOUND_404 = DeclaredResponse(
@@ -146,13 +153,17 @@ NOT_FOUND_404 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
 SERVICE_UNAVAILABLE_503 = DeclaredResponse(
     status="503",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
-    headers=(HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),),
+    headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
+    ),
 )
 
 TEMPORARILY_UNAVAILABLE_503 = DeclaredResponse(
@@ -182,6 +193,7 @@ TEMPORARILY_UNAVAILABLE_503 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -210,6 +222,7 @@ TOKEN_ERROR_400 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
     defaults={"error": "invalid_request"},
 )
@@ -241,6 +254,7 @@ TOO_MANY_REQUESTS_429 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -269,6 +283,7 @@ UNAUTHORIZED_401 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -296,6 +311,7 @@ UNPROCESSABLE_CONTENT_422 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )
 
@@ -323,5 +339,6 @@ UNSUPPORTED_MEDIA_TYPE_415 = DeclaredResponse(
             schema={"type": "integer", "format": "int32"},
             supplied_by="rate-limiter",
         ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
     ),
 )

@@ -14,6 +14,7 @@ SCHEMAS: dict[str, Any] = {
     "Email": {"type": "string", "format": "email"},
     "Password": {"type": "string"},
     "FullName": {"type": "string"},
+    "RequestId": {"type": "string"},
     "TokenRequest": {
         "type": "object",
         "properties": {

@@ -4,10 +4,12 @@ The only module that knows every piece. ASGI entry point: `uvicorn --factory imp
 `python -m scripts.serve`, which also bounds request heads and turns uvicorn's own proxy-header handling off.
 """
 
-import logging
-from collections.abc import AsyncIterator
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from sqlalchemy.pool import NullPool
@@ -21,6 +23,10 @@ from impl.docs import install_docs
 from impl.forwarded import TrustedProxyHeaders
 from impl.health import Health
 from impl.items import Items
+from impl.observability import metrics, tracing
+from impl.observability.logging import configure_logging
+from impl.observability.middleware import ObservabilityMiddleware
+from impl.observability.request_id import REQUEST_ID_HEADER
 from impl.rate_limit import ClientRateLimiter
 from impl.security.authenticator import BearerAuthenticator
 from impl.security.passwords import PasswordHasher
@@ -30,13 +36,17 @@ from impl.settings import Settings
 from impl.unit_of_work import UnitOfWork
 from impl.users import Users
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 TITLE = "Contract API"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
+    """`tracer_provider` replaces the one the OTEL_* variables describe (tests pass an in-memory one)."""
     settings = settings or Settings()
-    logging.getLogger("generated").setLevel(settings.log_level)
-    logging.getLogger("impl").setLevel(settings.log_level)
+    # Here, not only in the serving entry point: uvicorn runs this factory in every worker process.
+    configure_logging(settings)
     timeouts = DatabaseTimeouts(
         pool_seconds=settings.db_pool_timeout_seconds,
         connect_seconds=settings.db_connect_timeout_seconds,
@@ -46,14 +56,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(
         settings.database_url, poolclass=None if settings.database_pooling else NullPool, timeouts=timeouts
     )
+    metrics.instrument_engine(engine)
+    if tracer_provider is None:
+        tracer_provider = tracing.tracer_provider_from_environment()
+        if tracer_provider is not None:
+            tracing.use_as_global(tracer_provider)
     rate_limiter = ClientRateLimiter.from_settings(settings)
     passwords = PasswordHasher.from_settings(settings)
     tokens = AccessTokenCodec.from_settings(settings)
+    stop_tracing: Callable[[], None] | None = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        metrics.process_starting()
         yield
         await engine.dispose()
+        if stop_tracing is not None:
+            stop_tracing()
+        metrics.process_stopping()
 
     app = create_generated_app(
         security=BearerAuthenticator(tokens),
@@ -68,12 +88,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_docs(app, settings.spec_path, TITLE)
     app.add_middleware(SecurityHeadersMiddleware)
+    metrics.install_metrics(app, settings)
     if settings.cors_allowed_origins:
         app.add_middleware(
             ProblemCORSMiddleware,
             allow_origins=settings.cors_allowed_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
             # Browsers hide response headers from scripts unless they are listed here.
             expose_headers=[
                 "Location",
@@ -82,9 +103,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "RateLimit-Reset",
                 "Retry-After",
                 "WWW-Authenticate",
+                REQUEST_ID_HEADER,
             ],
             max_age=600,
         )
-    # Added last, so outermost: everything inside (rate limits included) sees the client it resolves.
+    # Every answer (CORS preflights and unhandled errors too) gets the request id, an access line and its metrics.
+    app.add_middleware(ObservabilityMiddleware)
+    if tracer_provider is not None:
+        stop_tracing = tracing.instrument(app, engine, tracer_provider)
+    # Added last, so outermost: everything inside (rate limits, logs and metrics included) sees the client it resolves.
     app.add_middleware(TrustedProxyHeaders, trusted_proxies=settings.trusted_proxies)
     return app

@@ -32,6 +32,7 @@ from limits.storage import storage_from_string
 from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.requests import Request
 
+from impl.observability.metrics import RATE_LIMIT_REFUSALS
 from impl.outages import OutageLog, describe
 from impl.problems import TooManyRequests
 from impl.settings import RATE_LIMIT_STORAGE_SCHEMES, Settings
@@ -146,10 +147,10 @@ class ClientRateLimiter:
                 self._failed(error)
             else:
                 self._recovered()
-                return self._answer(headers)
+                return self._answer(headers, operation_id)
         elif not self._can_fail:
-            return self._answer(await self._count(self._shared, quota, bucket, client))
-        return self._answer(await self._count(self._fallback, quota, bucket, client))
+            return self._answer(await self._count(self._shared, quota, bucket, client), operation_id)
+        return self._answer(await self._count(self._fallback, quota, bucket, client), operation_id)
 
     async def _count_shared(self, quota: RateLimitItem, bucket: str, client: str) -> tuple[bool, dict[str, str], int]:
         """After a Redis restart every pooled connection is dead and fails once ("Connection closed by server"):
@@ -163,9 +164,10 @@ class ClientRateLimiter:
         return await self._count(self._shared, quota, bucket, client)
 
     @staticmethod
-    def _answer(counted: tuple[bool, dict[str, str], int]) -> Mapping[str, str]:
+    def _answer(counted: tuple[bool, dict[str, str], int], operation_id: str) -> Mapping[str, str]:
         allowed, headers, reset_seconds = counted
         if not allowed:
+            RATE_LIMIT_REFUSALS.labels(operation_id).inc()
             raise TooManyRequests(max(1, reset_seconds), headers)
         return headers
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from limits import parse as parse_rate_limit
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Public on purpose: it is in the source code, so it is only good enough for local
@@ -34,6 +34,10 @@ PRODUCTION_AUTH_RATE_LIMIT = "10/minute"
 DEVELOPMENT_AUTH_RATE_LIMIT = "100/minute"
 # The rate-limit stores we ship a driver for: per process, or one Redis through redis-py (see impl/rate_limit.py).
 RATE_LIMIT_STORAGE_SCHEMES = frozenset({"memory", "redis", "rediss", "redis+unix"})
+
+
+def _loopback_networks() -> list[IPv4Network | IPv6Network]:
+    return [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
 
 
 class Settings(BaseSettings):
@@ -135,7 +139,19 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO",
-        description="Minimum level of log records emitted.",
+        description="Minimum level of log records emitted (ours and uvicorn's; SQLAlchemy's see README).",
+    )
+    log_format: Literal["json", "console"] | None = Field(
+        default=None,
+        description="`json` (one object per line) or `console` (readable); default: console in development only.",
+    )
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics at /metrics.",
+    )
+    metrics_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=_loopback_networks,
+        description="Comma-separated client networks (CIDR) that may read /metrics; others get 404.",
     )
     rate_limit: str = Field(
         default="120/minute",
@@ -277,6 +293,18 @@ class Settings(BaseSettings):
             supported = ", ".join(f"{name}://" for name in sorted(RATE_LIMIT_STORAGE_SCHEMES))
             raise ValueError(f"RATE_LIMIT_STORAGE_URL must use one of {supported}")
         return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
+
+    @field_validator("metrics_allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

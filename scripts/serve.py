@@ -30,8 +30,9 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import ValidationError
 
-from impl.app import create_app
 from impl.http_protocol import BoundedHttpToolsProtocol
+from impl.observability.logging import configure_logging, uvicorn_log_options
+from impl.observability.metrics import prepare_metrics_directory
 from impl.settings import Settings
 from scripts.prestart import describe_validation_error
 
@@ -62,6 +63,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "forwarded_allow_ips": "",
         "server_header": False,
         "log_level": settings.log_level.lower(),
+        # Logging is configured by the app (impl/observability): JSON lines, our own access log without queries.
+        **uvicorn_log_options(),
+        # A worker importing the app on a busy machine is slow, not hung (uvicorn's default allows 5 s).
+        "timeout_worker_healthcheck": 30,
     }
 
 
@@ -70,6 +75,8 @@ def create_worker_app() -> FastAPI:
     launcher = os.environ.get(LAUNCHER_PID_ENV)
     if launcher and launcher.isdigit() and int(launcher) != os.getpid():
         die_with_launcher(int(launcher))
+    from impl.app import create_app  # here, not at the top: every spawned worker imports this module first
+
     return create_app()
 
 
@@ -96,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"serve: refusing to start, invalid settings:\n{describe_validation_error(error)}", file=sys.stderr)
         return EXIT_CONFIG
+    configure_logging(settings)
+    prepare_metrics_directory(settings.workers)  # before the workers start: they inherit the directory
     os.environ[LAUNCHER_PID_ENV] = str(os.getpid())  # inherited by the workers
     uvicorn.run("scripts.serve:create_worker_app", **uvicorn_options(settings))
     return 0

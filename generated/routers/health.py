@@ -33,6 +33,7 @@ GET_LIVENESS = OperationContract(
             content=(MediaSpec(media_type="application/json", kind="json", type=models.HealthStatus),),
             headers=(
                 HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "500": INTERNAL_SERVER_ERROR_500,
@@ -53,6 +54,7 @@ GET_READINESS = OperationContract(
             content=(MediaSpec(media_type="application/json", kind="json", type=models.HealthStatus),),
             headers=(
                 HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+                HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "500": INTERNAL_SERVER_ERROR_500,

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 import anyio.to_thread
 from passlib.context import CryptContext
 
+from impl.observability.metrics import password_hashing
+
 if TYPE_CHECKING:
     from impl.settings import Settings
 
@@ -58,6 +60,7 @@ class PasswordHasher:
         # Each Argon2 run holds memory_cost_kib of RAM: bound how many run at once (waiting threads hold none).
         # A thread semaphore, not an anyio limiter: those belong to one event loop.
         self._slots = threading.BoundedSemaphore(max_concurrent)
+        password_hashing.set_capacity(max_concurrent)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PasswordHasher:
@@ -96,8 +99,13 @@ class PasswordHasher:
     # --- synchronous parts, only ever run in worker threads -------------------------
 
     def _bounded(self, work: Callable[..., _T], *args: str) -> _T:
-        with self._slots:
-            return work(*args)
+        with password_hashing.waiting():
+            self._slots.acquire()
+        try:
+            with password_hashing.running():
+                return work(*args)
+        finally:
+            self._slots.release()
 
     def _hash_sync(self, password: str) -> str:
         result: str = self._context.hash(password)

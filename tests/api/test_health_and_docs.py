@@ -212,14 +212,16 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 # What the rate limiter adds to every answer of a rate-limited operation (and the security headers every answer
 # carries); canned answers carry them too, so each case below breaks the contract in exactly the one way it names.
 RATE_LIMIT_HEADERS = {"ratelimit-limit": "120", "ratelimit-remaining": "119", "ratelimit-reset": "60"}
+# What the request-id middleware adds to every answer.
+REQUEST_ID_HEADER = {"x-request-id": "canned-request-1"}
 
 
 def canned_app(status: int, body: bytes, headers: dict[str, str]) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "http"
         limited = scope["path"].startswith("/v1/")
-        supplied = {**headers_for(scope["path"]), **(RATE_LIMIT_HEADERS if limited else {}), **headers}
-        raw_headers = [(k.lower().encode(), v.encode()) for k, v in supplied.items()]
+        supplied = {**REQUEST_ID_HEADER, **headers_for(scope["path"]), **(RATE_LIMIT_HEADERS if limited else {})}
+        raw_headers = [(k.lower().encode(), v.encode()) for k, v in {**supplied, **headers}.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -318,6 +320,15 @@ VIOLATIONS: list[tuple[str, str, str, int, bytes, dict[str, str], str]] = [
         "title",
     ),
     ("undeclared method answered", "PUT", "/v1/items", 200, b"{}", {"content-type": JSON}, "405"),
+    (
+        "request id unsafe",
+        "GET",
+        "/health/live",
+        200,
+        b'{"status": "ok"}',
+        {"content-type": JSON, "x-request-id": "two words"},
+        "InvalidHeader",
+    ),
 ]
 
 

@@ -106,6 +106,8 @@ def test_every_serving_option_comes_from_the_settings(monkeypatch: pytest.Monkey
     assert options["http"] is BoundedHttpToolsProtocol
     assert options["timeout_graceful_shutdown"] == 7
     assert options["log_level"] == "warning"
+    assert options["log_config"] is None  # impl/observability configures logging (JSON lines)
+    assert options["access_log"] is False  # our access log leaves query strings out
     # The app resolves forwarded headers (impl/forwarded.py); uvicorn must not do it first.
     assert options["proxy_headers"] is False
     assert options["server_header"] is False

@@ -15,8 +15,16 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from fastapi import Request
+from starlette.responses import Response
 
-from contract_runtime import Credential, ProblemError, Runtime, build_app
+from contract_runtime import (
+    Credential,
+    ProblemError,
+    Runtime,
+    build_app,
+    reset_request_context,
+    supply_request_context,
+)
 from generated import models
 from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, operations
 
@@ -138,6 +146,16 @@ def limiter() -> Limiter:
 async def client(stub: StubItems, scope: Scope, limiter: Limiter) -> AsyncIterator[httpx.AsyncClient]:
     runtime = Runtime(security=Authenticator(), request_scope=scope, rate_limiter=limiter)
     app = build_app("test", operations(stub), runtime)
+
+    @app.middleware("http")
+    async def supply_request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # What the application's request-id middleware does: X-Request-ID (`x-supplied-by: request-id`) on every answer.
+        token = supply_request_context(headers={"X-Request-ID": "test-request-1"}, request_id="test-request-1")
+        try:
+            return await call_next(request)
+        finally:
+            reset_request_context(token)
+
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://test", headers={"Authorization": "Bearer good"}
