@@ -20,6 +20,7 @@ from impl.docs import install_docs
 from impl.health import Health
 from impl.items import Items
 from impl.rate_limit import ClientRateLimiter
+from impl.schema_check import SchemaCheck
 from impl.security.authenticator import BearerAuthenticator
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec
@@ -34,7 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.getLogger("generated").setLevel(settings.log_level)
     logging.getLogger("impl").setLevel(settings.log_level)
-    engine = create_engine(settings.database_url, poolclass=None if settings.database_pooling else NullPool)
+    engine = create_engine(
+        settings.database_url,
+        poolclass=None if settings.database_pooling else NullPool,
+        statement_cache=settings.database_statement_cache,
+    )
     passwords = PasswordHasher.from_settings(settings)
     tokens = AccessTokenCodec.from_settings(settings)
 
@@ -51,7 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         users=Users(passwords),
         items=Items(),
         articles=Articles(),
-        health=Health(engine, settings.db_ready_timeout_seconds),
+        health=Health(
+            engine,
+            settings.db_ready_timeout_seconds,
+            SchemaCheck.from_migrations(engine, settings.db_ready_timeout_seconds),
+        ),
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)

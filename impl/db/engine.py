@@ -15,9 +15,12 @@ __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "create_session_factory"]
 SQLITE_BUSY_TIMEOUT_MS: Final = 15_000
 
 
-def create_engine(url: str, *, echo: bool = False, poolclass: type[Pool] | None = None) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, poolclass: type[Pool] | None = None, statement_cache: bool = True
+) -> AsyncEngine:
     """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
-    (asyncpg connections belong to the loop that opened them, so they must not be pooled across)."""
+    (asyncpg connections belong to the loop that opened them, so they must not be pooled across).
+    ``statement_cache=False`` for PgBouncer in transaction pooling mode (settings: DATABASE_STATEMENT_CACHE)."""
     options: dict[str, Any] = {"echo": echo}
     if poolclass is not None:
         options["poolclass"] = poolclass
@@ -25,6 +28,10 @@ def create_engine(url: str, *, echo: bool = False, poolclass: type[Pool] | None 
         engine = create_async_engine(url, **options)
         _configure_sqlite(engine)
         return engine
+    if not statement_cache:
+        # Both caches off: asyncpg then sends unnamed statements, parsed anew in each transaction, so nothing
+        # depends on which server connection PgBouncer hands out (asyncpg's and SQLAlchemy's cache, respectively).
+        options["connect_args"] = {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
     # pre_ping: a server restart or idle-timeout must not surface as the next request's error.
     return create_async_engine(url, pool_pre_ping=True, **options)
 
