@@ -57,14 +57,16 @@ class SchemaCheck:
         self._warned: set[str] = set()
 
     @classmethod
-    def from_migrations(cls, engine: AsyncEngine, timeout_seconds: float) -> SchemaCheck:
+    def from_migrations(
+        cls, engine: AsyncEngine, timeout_seconds: float, cache_seconds: float = CACHE_SECONDS
+    ) -> SchemaCheck:
         """The head and every revision of the project's migration scripts (alembic/versions)."""
         scripts = ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
         head = scripts.get_current_head()  # raises when the scripts have several heads: a broken release
         if head is None:
             raise RuntimeError("the migration scripts have no revision")
         known = frozenset(revision.revision for revision in scripts.walk_revisions())
-        return cls(engine, head, known, timeout_seconds)
+        return cls(engine, head, known, timeout_seconds, cache_seconds)
 
     @property
     def expected_head(self) -> str:

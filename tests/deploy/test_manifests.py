@@ -39,8 +39,9 @@ def rendered() -> list[dict[str, Any]]:
 
 
 def one(resources: list[dict[str, Any]], kind: str) -> dict[str, Any]:
-    (found,) = [resource for resource in resources if resource["kind"] == kind]
-    return found
+    found: list[dict[str, Any]] = [resource for resource in resources if resource["kind"] == kind]
+    assert len(found) == 1, f"{len(found)} resources of kind {kind}"
+    return found[0]
 
 
 def pod_spec(resource: dict[str, Any]) -> dict[str, Any]:
@@ -49,8 +50,9 @@ def pod_spec(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def container(resource: dict[str, Any]) -> dict[str, Any]:
-    (only,) = pod_spec(resource)["containers"]
-    return only
+    containers: list[dict[str, Any]] = pod_spec(resource)["containers"]
+    assert len(containers) == 1
+    return containers[0]
 
 
 def environment(resources: list[dict[str, Any]], workload: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -166,7 +168,7 @@ def test_pods_are_hardened_and_drain_before_they_are_killed(rendered: list[dict[
         assert "memory" in main["resources"]["limits"]
         mounts = {mount["mountPath"]: mount["name"] for mount in main["volumeMounts"]}
         volumes = {volume["name"]: volume for volume in spec["volumes"]}
-        assert "emptyDir" in volumes[mounts["/tmp"]]
+        assert "emptyDir" in volumes[mounts["/tmp"]]  # noqa: S108 (the container's /tmp, an emptyDir)
     deployment = one(rendered, "Deployment")
     pre_stop = container(deployment)["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
