@@ -22,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -98,6 +99,9 @@ class ClusterState:
     pooled_database_url: str  # what the instances use: through PgBouncer
     direct_database_url: str  # PostgreSQL itself: the migration step and the scale test's checks
     admin_socket: str
+    # Data, configurations and sockets: outside the project, where the `postgres` user can reach them (a clone
+    # under /root cannot be entered by it) and socket paths stay short.
+    runtime_dir: str = ""
     processes: dict[str, RecordedProcess] = field(default_factory=dict)
     startup: dict[str, Any] = field(default_factory=dict)
 
@@ -192,6 +196,8 @@ class Cluster:
         self.directory.mkdir(parents=True)
         (self.directory / ".gitignore").write_text("*\n")
         ports = [free_port() for _ in range(4 + spec.instances)]
+        runtime = Path(tempfile.mkdtemp(prefix="contract-cluster-"))
+        runtime.chmod(0o755)
         state = ClusterState(
             spec=spec,
             frontend_url=f"http://127.0.0.1:{ports[0]}",
@@ -204,7 +210,8 @@ class Cluster:
             ),
             pooled_database_url=f"postgresql+asyncpg://{DATABASE_ROLE}@127.0.0.1:{ports[2]}/{DATABASE}",
             direct_database_url=f"postgresql+asyncpg://{DATABASE_ROLE}@127.0.0.1:{ports[1]}/{DATABASE}",
-            admin_socket=str(self.directory / "haproxy" / "admin.sock"),
+            admin_socket=str(runtime / "haproxy" / "admin.sock"),
+            runtime_dir=str(runtime),
         )
         try:
             self._start_postgres(state, say)
@@ -239,8 +246,8 @@ class Cluster:
         self._children[recorded.name] = child
         self._save(state)
 
-    def _owned_directory(self, name: str) -> Path:
-        path = self.directory / name
+    def _owned_directory(self, state: ClusterState, name: str) -> Path:
+        path = Path(state.runtime_dir) / name
         path.mkdir(parents=True, exist_ok=True)
         user = _service_user()
         if user is not None:
@@ -248,7 +255,7 @@ class Cluster:
         return path
 
     def _start_postgres(self, state: ClusterState, say: Any) -> None:
-        home = self._owned_directory("postgres")
+        home = self._owned_directory(state, "postgres")
         data = home / "data"
         user = _service_user()
         initdb = subprocess.run(
@@ -306,7 +313,7 @@ class Cluster:
         return result.stdout.strip()
 
     def _start_redis(self, state: ClusterState, say: Any) -> None:
-        home = self._owned_directory("redis")
+        home = self._owned_directory(state, "redis")
         command = [
             shutil.which("redis-server") or "redis-server",
             "--bind",
@@ -356,7 +363,7 @@ class Cluster:
             )
 
     def _start_pgbouncer(self, state: ClusterState, say: Any) -> None:
-        home = self._owned_directory("pgbouncer")
+        home = self._owned_directory(state, "pgbouncer")
         auth_file = home / "userlist.txt"
         auth_file.write_text(f'"{DATABASE_ROLE}" ""\n"postgres" ""\n')
         config = home / "pgbouncer.ini"
@@ -377,7 +384,7 @@ class Cluster:
         say(f"cluster: PgBouncer 1.18 on 127.0.0.1:{state.pgbouncer_port} (transaction pooling)")
 
     def _start_haproxy(self, state: ClusterState, say: Any) -> None:
-        home = self._owned_directory("haproxy")
+        home = self._owned_directory(state, "haproxy")
         config = home / "haproxy.cfg"
         config.write_text(render_haproxy_config(state))
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -523,6 +530,8 @@ class Cluster:
         for entry in self.directory.iterdir():
             if entry.name != "logs":
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        if state.runtime_dir.startswith(tempfile.gettempdir()):
+            shutil.rmtree(state.runtime_dir, ignore_errors=True)
 
     # --- helpers ---------------------------------------------------------------------------------------------
 

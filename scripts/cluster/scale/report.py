@@ -79,7 +79,7 @@ def plot_latency(path: Path, recorder: Recorder) -> None:
         latency.scatter(
             [r.started for r in errors],
             [max(r.seconds * 1000, 0.1) for r in errors],
-            s=30,
+            s=12,
             marker="x",
             color="red",
             label=f"5xx / no answer ({len(errors)})",
@@ -95,7 +95,7 @@ def plot_latency(path: Path, recorder: Recorder) -> None:
     latency.set_yscale("log")
     latency.set_ylabel("latency (ms, log scale)")
     latency.set_title("make scale-test: every request through the cluster")
-    latency.legend(loc="lower left", fontsize=7, markerscale=4)
+    latency.legend(loc="lower left", fontsize=7, markerscale=3)
     rate.set_ylabel("answers / s (red: 5xx)")
     rate.set_xlabel("seconds since the scale test began")
     figure.tight_layout()
