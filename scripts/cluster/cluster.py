@@ -449,10 +449,6 @@ class Cluster:
         )
         self._record(state, recorded, child)
 
-    def wait_instance_ready(self, state: ClusterState, name: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        url = f"{state.instance_url(name)}/health/ready"
-        self._wait(lambda: _http_status(url) == 200 or _raise(f"{name} not ready"), f"{name} readiness", timeout)
-
     def kill_instance(self, state: ClusterState, name: str) -> None:
         """SIGKILL the instance's whole process group at once: a crashed machine or an OOM-killed container."""
         processes.kill(state.processes[name], whole_group=True)
