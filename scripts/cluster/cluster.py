@@ -102,6 +102,9 @@ class ClusterState:
     # Data, configurations and sockets: outside the project, where the `postgres` user can reach them (a clone
     # under /root cannot be entered by it) and socket paths stay short.
     runtime_dir: str = ""
+    # Client source addresses the scale test has used (each a client with its own quota): a later run against the
+    # same cluster starts after them, so no quota bucket it uses has been touched before.
+    client_addresses_used: int = 0
     processes: dict[str, RecordedProcess] = field(default_factory=dict)
     startup: dict[str, Any] = field(default_factory=dict)
 
@@ -223,7 +226,7 @@ class Cluster:
             for name in state.instance_names():
                 self._write_instance_env(state, name, secret_key)
                 self.start_instance(state, name)
-            self._save(state)
+            self.save(state)
             state.startup["readiness_before_migration"] = self._readiness_before_migration(state)
             self._migrate(state, say)
             admin = self.admin(state)
@@ -231,20 +234,20 @@ class Cluster:
                 admin.wait_for(name, "UP", START_TIMEOUT_SECONDS)
             say(f"cluster: {spec.instances} instances x {spec.workers} workers UP behind HAProxy")
         except BaseException:
-            self._save(state)
+            self.save(state)
             say("cluster: start failed; stopping what was started")
             self.down(say=say)
             raise
-        self._save(state)
+        self.save(state)
         return state
 
-    def _save(self, state: ClusterState) -> None:
+    def save(self, state: ClusterState) -> None:
         self.state_path.write_text(state.to_json())
 
     def _record(self, state: ClusterState, recorded: RecordedProcess, child: subprocess.Popen[bytes]) -> None:
         state.processes[recorded.name] = recorded
         self._children[recorded.name] = child
-        self._save(state)
+        self.save(state)
 
     def _owned_directory(self, state: ClusterState, name: str) -> Path:
         path = Path(state.runtime_dir) / name

@@ -40,7 +40,8 @@ async def run_cases(
     cluster: Cluster, state: ClusterState, profile: Profile, recorder: Recorder, only: Sequence[str] = ()
 ) -> list[CaseResult]:
     database = create_engine(state.direct_database_url)
-    context = ScaleContext(cluster, state, cluster.admin(state), recorder, AddressPool(), profile, database)
+    addresses = AddressPool(skip=state.client_addresses_used)
+    context = ScaleContext(cluster, state, cluster.admin(state), recorder, addresses, profile, database)
     results = []
     try:
         for case in CASES:
@@ -58,6 +59,8 @@ async def run_cases(
             await asyncio.to_thread(_restore, context)
     finally:
         await database.dispose()
+        state.client_addresses_used = addresses.taken
+        cluster.save(state)
     return results
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import random
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -75,12 +76,16 @@ class Recorder:
 class AddressPool:
     """Source addresses 127.1.0.1, 127.1.0.2, ...: each one is a new client with its own quota."""
 
-    def __init__(self, first: str = "127.1.0.1") -> None:
-        self._next = ipaddress.IPv4Address(first)
+    FIRST = ipaddress.IPv4Address("127.1.0.1")
+
+    def __init__(self, skip: int = 0) -> None:
+        self.taken = skip
 
     def take(self) -> str:
-        address = self._next
-        self._next += 1
+        address = self.FIRST + self.taken
+        if address not in ipaddress.IPv4Network("127.0.0.0/8"):
+            raise RuntimeError("out of loopback addresses: restart the cluster (make cluster-down)")
+        self.taken += 1
         return str(address)
 
     def take_many(self, count: int) -> list[str]:
@@ -225,3 +230,35 @@ def chunks(total: int, parts: int) -> Iterator[int]:
     base, extra = divmod(total, parts)
     for index in range(parts):
         yield base + (1 if index < extra else 0)
+
+
+@dataclass
+class MixedLoad:
+    """Each user in a loop: create an item, then read: one of its items, its list, one item again, its list."""
+
+    users: list[User]
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    acknowledged: dict[str, list[str]] = field(default_factory=dict)  # user id -> ids of items answered 201
+
+    async def run(self) -> None:
+        await asyncio.gather(*(self._one(user, index) for index, user in enumerate(self.users)))
+
+    async def _one(self, user: User, seed: int) -> None:
+        chooser = random.Random(seed)  # noqa: S311 (which item to read next: no secret)
+        mine = self.acknowledged.setdefault(user.id, [])
+        step = 0
+        while not self.stop.is_set():
+            kind = step % 5
+            step += 1
+            if kind == 0 or not mine:
+                created = await user.client.request(
+                    "POST", "/v1/items", json=new_item(step), headers=user.auth, route="POST /v1/items"
+                )
+                if created.status == 201:
+                    mine.append(created.body["id"])
+            elif kind in (1, 3):
+                await user.client.request(
+                    "GET", f"/v1/items/{chooser.choice(mine)}", headers=user.auth, route="GET /v1/items/{id}"
+                )
+            else:
+                await user.client.request("GET", "/v1/items?limit=10", headers=user.auth, route="GET /v1/items")
