@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections import Counter
 from typing import Any
@@ -103,7 +104,21 @@ async def case_throughput(context: ScaleContext) -> CaseResult:
         run["ratio"] = round(run["requests_per_second"] / base, 2) if base else None
     problems = [f"{run['instances']} instances: {run['errors']} errors" for run in runs if run["errors"]]
     summary = ", ".join(f"{run['instances']}: {run['requests_per_second']:.0f}/s (x{run['ratio']})" for run in runs)
-    return CaseResult(case, verdict(problems), summary, {"seconds_each": seconds, "runs": runs}, problems)
+    return CaseResult(
+        case,
+        verdict(problems),
+        f"{summary}; {_where_the_cpu_went(runs[-1]['cpu_share_of_machine'])}",
+        {"seconds_each": seconds, "runs": runs},
+        problems,
+    )
+
+
+def _where_the_cpu_went(shares: dict[str, float]) -> str:
+    """What limits throughput: with no idle CPU left, the biggest consumers of the machine's cores."""
+    busiest = sorted(((share, name) for name, share in shares.items() if name != "idle"), reverse=True)[:4]
+    limit = "CPU-bound" if shares.get("idle", 0.0) < 0.05 else f"{shares['idle']:.0%} idle"
+    cores = os.cpu_count() or 1
+    return f"{cores} cores, {limit}: " + ", ".join(f"{name} {share:.0%}" for share, name in busiest)
 
 
 async def _measure(context: ScaleContext, vus: list[User], active: int, seconds: float) -> dict[str, Any]:
