@@ -17,7 +17,7 @@ from scripts.cluster.scale.load import Recorder
 __all__ = ["plot_latency", "table", "write_json"]
 
 _VERDICT_WIDTH = 8
-_CASE_WIDTH = 46
+_CASE_WIDTH = 50
 _SUMMARY_WIDTH = 100
 
 
