@@ -57,6 +57,11 @@ def start_detached(
             user=user,
             start_new_session=True,
         )
+    # Popen returns as soon as exec has begun; the new command line shows in /proc a moment later. Until it does,
+    # the process could not be recognised as ours, so wait for it (or for the process to fail).
+    deadline = time.monotonic() + 5.0
+    while marker not in _command_line(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
     return RecordedProcess(name, process.pid, marker), process
 
 
