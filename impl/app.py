@@ -28,6 +28,7 @@ from impl.observability.logging import configure_logging
 from impl.observability.middleware import ObservabilityMiddleware
 from impl.observability.request_id import REQUEST_ID_HEADER
 from impl.rate_limit import ClientRateLimiter
+from impl.schema_check import SchemaCheck
 from impl.security.authenticator import BearerAuthenticator
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec
@@ -54,7 +55,10 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         sqlite_busy_seconds=settings.sqlite_busy_timeout_seconds,
     )
     engine = create_engine(
-        settings.database_url, poolclass=None if settings.database_pooling else NullPool, timeouts=timeouts
+        settings.database_url,
+        poolclass=None if settings.database_pooling else NullPool,
+        timeouts=timeouts,
+        statement_cache=settings.database_statement_cache,
     )
     metrics.instrument_engine(engine)
     if tracer_provider is None:
@@ -83,7 +87,12 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         users=Users(passwords),
         items=Items(),
         articles=Articles(),
-        health=Health(engine, settings.db_ready_timeout_seconds, rate_limiter.check_store),
+        health=Health(
+            engine,
+            settings.db_ready_timeout_seconds,
+            rate_limiter.check_store,
+            SchemaCheck.from_migrations(engine, settings.db_ready_timeout_seconds),
+        ),
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)

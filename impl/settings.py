@@ -127,6 +127,14 @@ class Settings(BaseSettings):
             "request on a new event loop (asyncpg connections cannot move between loops)."
         ),
     )
+    database_statement_cache: bool = Field(
+        default=True,
+        description=(
+            "Cache prepared statements per PostgreSQL connection. Turn off behind PgBouncer in transaction pooling "
+            "mode before 1.21 (Debian 12 ships 1.18): its server connections change between transactions, so a "
+            "cached statement would be missing or taken."
+        ),
+    )
     db_ready_timeout_seconds: float = Field(
         default=2.0,
         ge=0.1,

@@ -1,6 +1,6 @@
 """Serve the API: the one way to start the server, used by ``make run`` and the container's entry point.
 
-    python -m scripts.serve
+    python -m scripts.serve [--env-file PATH]
 
 Everything comes from the settings (impl/settings.py; the environment or .env): HOST, PORT, WORKERS,
 KEEP_ALIVE_TIMEOUT_SECONDS, MAX_REQUEST_HEAD_BYTES, GRACEFUL_SHUTDOWN_SECONDS and LOG_LEVEL. Run the pre-start
@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import uvicorn
+from dotenv import dotenv_values
 from fastapi import FastAPI
 from pydantic import ValidationError
 
@@ -95,7 +96,11 @@ def die_with_launcher(launcher_pid: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if argv:
+    arguments = list(argv or ())
+    if arguments[:1] == ["--env-file"] and len(arguments) == 2:
+        # Settings from a file (systemd, a supervisor, `make cluster`): into the environment, so workers inherit them.
+        os.environ.update({k: v for k, v in dotenv_values(arguments[1]).items() if v is not None})
+    elif arguments:
         print(__doc__, file=sys.stderr)
         return EXIT_CONFIG
     try:

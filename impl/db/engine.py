@@ -38,9 +38,11 @@ def create_engine(
     echo: bool = False,
     poolclass: type[Pool] | None = None,
     timeouts: DatabaseTimeouts | None = None,
+    statement_cache: bool = True,
 ) -> AsyncEngine:
     """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
-    (asyncpg connections belong to the loop that opened them, so they must not be pooled across)."""
+    (asyncpg connections belong to the loop that opened them, so they must not be pooled across).
+    ``statement_cache=False`` for PgBouncer in transaction pooling mode (settings: DATABASE_STATEMENT_CACHE)."""
     # hide_parameters: an error's text (and so a log line) never carries the statement's values (passwords,
     # tokens, personal data).
     options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
@@ -53,13 +55,21 @@ def create_engine(
         busy_ms = SQLITE_BUSY_TIMEOUT_MS if timeouts is None else max(1, math.ceil(timeouts.sqlite_busy_seconds * 1000))
         _configure_sqlite(engine, busy_ms)
         return engine
+    connect_args: dict[str, Any] = {}
     if timeouts is not None:
-        statement_ms = max(1, math.ceil(timeouts.statement_seconds * 1000))
-        options["connect_args"] = {
-            "timeout": timeouts.connect_seconds,
-            "command_timeout": timeouts.statement_seconds + CLIENT_TIMEOUT_MARGIN_SECONDS,
-            "server_settings": {"statement_timeout": str(statement_ms)},
-        }
+        connect_args["timeout"] = timeouts.connect_seconds
+        connect_args["command_timeout"] = timeouts.statement_seconds + CLIENT_TIMEOUT_MARGIN_SECONDS
+        if statement_cache:
+            # Behind PgBouncer (< 1.21 refuses startup parameters it does not track) the server-side bound is set on
+            # the database role instead (README, Running in production); the driver's command timeout still holds.
+            statement_ms = max(1, math.ceil(timeouts.statement_seconds * 1000))
+            connect_args["server_settings"] = {"statement_timeout": str(statement_ms)}
+    if not statement_cache:
+        # Both caches off: asyncpg then sends unnamed statements, parsed anew in each transaction, so nothing
+        # depends on which server connection PgBouncer hands out (asyncpg's and SQLAlchemy's cache, respectively).
+        connect_args.update(statement_cache_size=0, prepared_statement_cache_size=0)
+    if connect_args:
+        options["connect_args"] = connect_args
     # pre_ping: a server restart or idle-timeout must not surface as the next request's error. Bounded here by the
     # connect timeout: a frozen server must not hold a request for a whole statement timeout before it even starts.
     engine = create_async_engine(url, pool_pre_ping=True, **options)

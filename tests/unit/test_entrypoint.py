@@ -337,19 +337,21 @@ def test_compose_database_has_a_healthcheck_and_a_named_volume() -> None:
     assert name in document["volumes"]
 
 
-def test_compose_api_waits_for_a_healthy_database_and_is_production() -> None:
-    api = compose()["services"]["api"]
-    assert api["build"] == "."
-    assert api["depends_on"]["db"]["condition"] == "service_healthy"
-    env = api["environment"]
-    assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
-    assert env["DATABASE_URL"].endswith("@db:5432/${POSTGRES_DB:-app}")
-    assert env["ENVIRONMENT"] == "production"
-    assert {"FIRST_SUPERUSER_EMAIL", "FIRST_SUPERUSER_PASSWORD"} <= set(env)
-    assert "8000:8000" in api["ports"]
-    # Forwarded headers are the app's business (TRUSTED_PROXIES, none unless set), not uvicorn's.
-    assert env["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
-    assert "FORWARDED_ALLOW_IPS" not in env
+def test_compose_migrates_once_then_the_replicas_serve_in_production() -> None:
+    # The whole shape (PgBouncer, Redis, HAProxy, settings) is checked in tests/deploy/test_compose.py.
+    services = compose()["services"]
+    migrate, api = services["migrate"], services["api"]
+    assert migrate["build"] == api["build"] == "."
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert migrate["environment"]["DATABASE_URL"].endswith("@db:5432/${POSTGRES_DB:-app}")
+    assert {"FIRST_SUPERUSER_EMAIL", "FIRST_SUPERUSER_PASSWORD"} <= set(migrate["environment"])
+    assert api["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert api["environment"]["ENVIRONMENT"] == "production"
+    assert api["environment"]["SKIP_PRESTART"] == "1"
+    assert "${HTTP_PORT:-8000}:8000" in services["haproxy"]["ports"]
+    # Forwarded headers are the app's business (TRUSTED_PROXIES: HAProxy only), not uvicorn's.
+    assert "FORWARDED_ALLOW_IPS" not in api["environment"]
 
 
 def test_compose_has_no_default_secret() -> None:

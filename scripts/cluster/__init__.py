@@ -1,0 +1,1 @@
+"""The API as many instances on this machine: `make cluster`, `make cluster-down`, `make scale-test`."""
