@@ -99,9 +99,11 @@ class LiveServer:
 def embedded_postgres_home() -> Path:
     """Where this checkout's embedded PostgreSQL servers live: per user, keyed by the project's path.
 
-    Not under pytest's base temporary directory, which pytest prunes and removes when other runs start. As root,
-    pgserver runs postgres as its own ``pgserver`` user and opens every parent directory of the data directory to
-    it, so root's servers live under the temporary directory rather than in /root.
+    Not under pytest's base temporary directory: every pytest run that starts makes ``/tmp/pytest-of-<user>``
+    private again (0700), and prunes (or, with ``--basetemp``, wipes) base temporary directories. As root, pgserver
+    runs postgres as its own ``pgserver`` user and opens every parent directory of the data directory to it; once a
+    parent is private again, the checkpointer cannot reach ``global/pg_control`` and the server PANICs. For the same
+    reason root's servers live under the temporary directory rather than in /root.
     """
     key = f"{PROJECT_ROOT.name}-{hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:12]}"
     if os.geteuid() == 0:
@@ -168,6 +170,7 @@ def _run_directory(home: Path) -> Iterator[Path]:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)  # someone may have emptied the cache meanwhile
     with path.open("a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
@@ -191,10 +194,19 @@ def _remove_abandoned_runs(home: Path) -> None:
 
 def _stop_server(pgdata: Path) -> None:
     """Stop the postmaster of ``pgdata`` if one still runs (immediate mode: its data is thrown away anyway)."""
-    if not (pgdata / "postmaster.pid").exists():
-        return
     from pgserver import pg_ctl  # type: ignore[attr-defined]
+    from pgserver.utils import PostmasterInfo
+    from psutil import Error as ProcessError  # type: ignore[import-untyped]
 
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    # A psutil.Process while the server runs (pgserver annotates it as None).
+    process: Any = info.process if info is not None else None
+    try:
+        # The pid in postmaster.pid may belong to another process by now: stop only this data directory's server.
+        if process is None or str(pgdata.resolve()) not in process.cmdline():
+            return
+    except ProcessError:
+        return  # it exited meanwhile
     # pg_ctl refuses to run as root; pgserver runs its servers as the "pgserver" user then.
     user = "pgserver" if os.geteuid() == 0 else None
     with suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
