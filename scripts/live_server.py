@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
+import hashlib
 import json
 import os
+import shutil
 import socket
+import stat
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -40,6 +45,7 @@ __all__ = [
     "LiveServer",
     "SeededUser",
     "embedded_postgres",
+    "embedded_postgres_home",
     "live_server",
     "main",
     "postgres_server_url",
@@ -90,21 +96,121 @@ class LiveServer:
 # PostgreSQL
 
 
+def embedded_postgres_home() -> Path:
+    """Where this checkout's embedded PostgreSQL servers live: per user, keyed by the project's path.
+
+    Not under pytest's base temporary directory: every pytest run that starts makes ``/tmp/pytest-of-<user>``
+    private again (0700), and prunes (or, with ``--basetemp``, wipes) base temporary directories. As root, pgserver
+    runs postgres as its own ``pgserver`` user and opens every parent directory of the data directory to it; once a
+    parent is private again, the checkpointer cannot reach ``global/pg_control`` and the server PANICs. For the same
+    reason root's servers live under the temporary directory rather than in /root.
+    """
+    key = f"{PROJECT_ROOT.name}-{hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:12]}"
+    if os.geteuid() == 0:
+        return Path(tempfile.gettempdir()) / "embedded-postgres-root" / key
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "embedded-postgres" / key
+
+
+def _make_home(home: Path) -> None:
+    """Create ``home``, refusing one that another user owns or a symbolic link (it may sit in a shared /tmp)."""
+    home.mkdir(parents=True, exist_ok=True)
+    for directory in (home.parent, home):
+        status = directory.lstat()
+        if stat.S_ISLNK(status.st_mode) or status.st_uid != os.geteuid():
+            raise RuntimeError(f"{directory} is a symbolic link or belongs to another user: remove it and retry")
+
+
 @contextmanager
-def embedded_postgres(directory: Path) -> Iterator[str]:
-    """An embedded PostgreSQL (pgserver) in ``directory``; yields its asyncpg URL. Unix socket only."""
+def embedded_postgres(home: Path | None = None) -> Iterator[str]:
+    """An embedded PostgreSQL (pgserver) of this process's own; yields its asyncpg URL. Unix socket only.
+
+    Each server lives in a run directory of its own under ``home`` (default: ``embedded_postgres_home()``) that
+    this process keeps locked while the server runs, so concurrent runs never share or remove each other's
+    server. On the way out the server is stopped and its directory removed; a run that died without doing so
+    (killed, crashed) leaves a directory whose lock is free, and the next start stops that server and removes it.
+    """
     with warnings.catch_warnings():
         # Importing pgserver warns when XDG_RUNTIME_DIR is unset (containers, CI); its /tmp fallback is fine.
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         from pgserver.postgres_server import get_server
 
-    server = get_server(directory, cleanup_mode="stop")
+    with _run_directory(home or embedded_postgres_home()) as run_directory:
+        server = get_server(run_directory / "pgdata", cleanup_mode="stop")
+        try:
+            # get_uri() is "postgresql://postgres:@/postgres?host=<socket dir>" (libpq style).
+            url = make_url(server.get_uri()).set(drivername="postgresql+asyncpg", password=None)
+            yield url.render_as_string(hide_password=False)
+        finally:
+            server.cleanup()
+
+
+_RUN_PREFIX = "run-"
+_OWNER_LOCK = "owner.lock"
+
+
+@contextmanager
+def _run_directory(home: Path) -> Iterator[Path]:
+    """A new directory under ``home``, locked by this process until the block ends, then removed."""
+    _make_home(home)
+    # The home lock orders creating, reaping and removing run directories: a reaper never sees a directory
+    # whose owner has not locked it yet, nor one its owner is half-way through removing.
+    with _locked(home / ".lock"):
+        _remove_abandoned_runs(home)
+        run_directory = Path(tempfile.mkdtemp(prefix=_RUN_PREFIX, dir=home))
+        owner = (run_directory / _OWNER_LOCK).open("w")
+        fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the kernel releases it when this process dies
     try:
-        # get_uri() is "postgresql://postgres:@/postgres?host=<socket dir>" (libpq style).
-        url = make_url(server.get_uri()).set(drivername="postgresql+asyncpg", password=None)
-        yield url.render_as_string(hide_password=False)
+        yield run_directory
     finally:
-        server.cleanup()
+        with _locked(home / ".lock"):
+            shutil.rmtree(run_directory, ignore_errors=True)
+            owner.close()
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)  # someone may have emptied the cache meanwhile
+    with path.open("a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _remove_abandoned_runs(home: Path) -> None:
+    """Stop the server of every run directory whose owner died, and remove the directory. Holds the home lock."""
+    for run_directory in sorted(home.glob(f"{_RUN_PREFIX}*")):
+        owner_lock = run_directory / _OWNER_LOCK
+        try:
+            with owner_lock.open("a") as owner:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # its owner is alive
+        _stop_server(run_directory / "pgdata")
+        shutil.rmtree(run_directory, ignore_errors=True)
+
+
+def _stop_server(pgdata: Path) -> None:
+    """Stop the postmaster of ``pgdata`` if one still runs (immediate mode: its data is thrown away anyway)."""
+    from pgserver import pg_ctl  # type: ignore[attr-defined]
+    from pgserver.utils import PostmasterInfo
+    from psutil import Error as ProcessError  # type: ignore[import-untyped]
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    # A psutil.Process while the server runs (pgserver annotates it as None).
+    process: Any = info.process if info is not None else None
+    try:
+        # The pid in postmaster.pid may belong to another process by now: stop only this data directory's server.
+        if process is None or str(pgdata.resolve()) not in process.cmdline():
+            return
+    except ProcessError:
+        return  # it exited meanwhile
+    # pg_ctl refuses to run as root; pgserver runs its servers as the "pgserver" user then.
+    user = "pgserver" if os.geteuid() == 0 else None
+    with suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=pgdata, user=user, timeout=30)
 
 
 @contextmanager
@@ -114,7 +220,7 @@ def postgres_server_url() -> Iterator[str]:
     if configured:
         yield configured
         return
-    with tempfile.TemporaryDirectory(prefix="live-pg-") as directory, embedded_postgres(Path(directory)) as url:
+    with embedded_postgres() as url:
         yield url
 
 

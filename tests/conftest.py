@@ -2,7 +2,8 @@
 
 - ``postgres_url``: an asyncpg URL of a PostgreSQL server, for the whole session. TEST_DATABASE_URL
   if set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test), else an embedded server started
-  with pgserver. Tests should not write to it directly but create their own database on it with
+  with pgserver in a directory of this run's own (``scripts.live_server.embedded_postgres``). Tests
+  should not write to it directly but create their own database on it with
   ``tests.dbutil.fresh_database(postgres_url, "prefix")``.
 - ``sqlite_url``: an aiosqlite URL of a new SQLite file in the test's tmp_path.
 """
@@ -19,14 +20,15 @@ from scripts.live_server import embedded_postgres
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     configured = os.environ.get("TEST_DATABASE_URL")
     if configured:
         yield configured
         return
 
-    # Listens on a Unix socket only; as root it runs postgres as the "pgserver" system user.
-    with embedded_postgres(tmp_path_factory.mktemp("pgdata")) as url:
+    # Listens on a Unix socket only; as root it runs postgres as the "pgserver" system user. It lives outside
+    # pytest's base temporary directory, which other pytest runs prune (see embedded_postgres).
+    with embedded_postgres() as url:
         yield url
 
 

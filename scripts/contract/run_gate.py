@@ -13,6 +13,14 @@ check failed and no ``missing_auth`` warning fired.
 can be replayed with ``--seed``. Options after ``--`` go to ``schemathesis run`` as they are (e.g.
 ``--include-operation-id getItem``). Reports: ``junit.xml``, ``schemathesis.har`` and ``server.log`` in the report
 directory (default ``reports/contract``).
+
+Every run starts from a clean state: schemathesis keeps a cache between runs (by default ``.schemathesis/`` in the
+working directory): which identity it settled on per operation and requests it replays to re-learn from error
+responses. Read by the next run, it changed what that run generated (2,647, 2,450, 2,560 cases on identical code)
+and, after a run whose credentials were refused, made the next one call ``GET /v1/users/me`` without credentials
+(a spurious ``missing_auth`` failure). So the cache lives in the report directory (``schemathesis-cache/``, with
+the crash reproductions ``schemathesis replay`` reads) and is emptied before each run: a fixed seed means the
+same run.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,9 +47,11 @@ from scripts.live_server import (
     seed_users,
 )
 
-__all__ = ["ADMIN", "CONFIG_FILE", "DEEP_MAX_EXAMPLES", "PEERS", "main", "wfc_auth_document"]
+__all__ = ["ADMIN", "CACHE_DIR_NAME", "CONFIG_FILE", "DEEP_MAX_EXAMPLES", "PEERS", "main", "wfc_auth_document"]
 
 CONFIG_FILE = Path(__file__).resolve().parent / "schemathesis-gate.toml"
+# Under the report directory; the config's `[cache] directory` reads it from $CONTRACT_CACHE_DIR.
+CACHE_DIR_NAME = "schemathesis-cache"
 DEFAULT_SPEC = PROJECT_ROOT / "openapi.yaml"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "reports" / "contract"
 # The names the config's `[auth.wfc] peers` lists; the seeded users, in order.
@@ -123,9 +134,12 @@ async def _run(arguments: argparse.Namespace) -> int:
                 wfc_file.write_text(json.dumps(wfc_auth_document(broker_url, [*PEERS, ADMIN]), indent=2))
                 command = _schemathesis_command(arguments, server.base_url, report_dir)
                 print(f"contract gate: {' '.join(command)}", flush=True)
-                child = await asyncio.create_subprocess_exec(
-                    *command, cwd=str(PROJECT_ROOT), env={**os.environ, "CONTRACT_WFC_FILE": str(wfc_file)}
-                )
+                environment = {
+                    **os.environ,
+                    "CONTRACT_WFC_FILE": str(wfc_file),
+                    "CONTRACT_CACHE_DIR": str(report_dir / CACHE_DIR_NAME),
+                }
+                child = await asyncio.create_subprocess_exec(*command, cwd=str(PROJECT_ROOT), env=environment)
                 code = await child.wait()
     replaced = ", ".join(f"{name} {count}x" for name, count in broker.replacements.items()) or "none"
     print(f"contract gate: accounts re-registered after the fuzzer deleted them: {replaced}")
@@ -155,6 +169,8 @@ def _prepare_report_dir(report_dir: Path) -> None:
     # The live server appends to its log; each run's reports describe that run only.
     for stale in ("server.log", "junit.xml", "schemathesis.har", "wfc-auth.json"):
         (report_dir / stale).unlink(missing_ok=True)
+    # Nothing a previous run learnt may steer this one (see the module docstring).
+    shutil.rmtree(report_dir / CACHE_DIR_NAME, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

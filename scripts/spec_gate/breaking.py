@@ -6,8 +6,11 @@ Two diff tools judge every change, and the gate adds checks for what both miss:
 - `redocly diff` (extends `diff-recommended`): direction-aware (request vs response) and rates each change
   major / minor / patch. A "major" verdict is a breaking change.
 - `api-schema-diff`: removed paths, operations, parameters, responses and fields, type changes, new required
-  parameters and fields (JSON bodies only). Each "breaking" entry is a breaking change.
-- own checks: a response header that became optional, a request default that changed or disappeared.
+  parameters and fields (JSON bodies only). Each "breaking" entry is a breaking change, except a response field
+  that became required: it does not know requests from responses, and a response that promises more breaks no one.
+- own checks (scripts/spec_gate/own_checks.py): a response header that became optional, a request default that
+  changed or disappeared, a field added to a closed response object, a lowered or removed `x-request-limits`
+  entry, a security scheme changed on the client's side (flows, token and refresh URLs, scopes, type).
 
 The version rules (semver on info.version; base = the published copy, head = openapi.yaml):
 - the same API (identical once parsed, info.version aside): passes, unless the version went down;
@@ -26,6 +29,7 @@ import argparse
 import enum
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.spec_gate import structure
+from scripts.spec_gate.own_checks import Finding, own_additions, own_checks
 from scripts.spec_gate.published import (
     PUBLISHED_DIR,
     REPO_ROOT,
@@ -64,17 +69,6 @@ class Bump(enum.IntEnum):
 
 class ToolError(Exception):
     """A diff tool did not run or did not produce a report: the gate cannot judge, so it fails."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    source: str  # "redocly diff", "api-schema-diff" or "own check"
-    rule: str
-    where: str
-    message: str
-
-    def line(self) -> str:
-        return f"[{self.source}: {self.rule}] {self.where}: {self.message}"
 
 
 @dataclass
@@ -149,7 +143,7 @@ def evaluate(base_path: Path, head_path: Path) -> GateResult:
             schema_diff_breaking, schema_diff_other = schema_diff.result()
         own_breaking = own_checks(base, head)
         result.breaking = redocly_verdict.breaking + schema_diff_breaking + own_breaking
-        result.non_breaking = redocly_verdict.additions + schema_diff_other
+        result.non_breaking = redocly_verdict.additions + schema_diff_other + own_additions(base, head)
         result.modifications = redocly_verdict.modifications
         documentation_only = structure.documentation_only_change(base, head)
         result.required_bump = max(
@@ -326,57 +320,20 @@ def run_api_schema_diff(base_path: Path, head_path: Path) -> tuple[list[Finding]
             for entry in entries
         ]
 
-    return findings(report.get("breaking", [])), findings(report.get("non_breaking", []))
+    breaking = findings(report.get("breaking", []))
+    narrowed = [finding for finding in breaking if _response_field_became_required(finding)]
+    others = [finding for finding in breaking if finding not in narrowed]
+    return others, narrowed + findings(report.get("non_breaking", []))
 
 
-def own_checks(base: dict[str, Any], head: dict[str, Any]) -> list[Finding]:
-    """Breaking changes neither tool reports (both were tried on each): see the module docstring."""
-    findings: list[Finding] = []
-    base_operations, head_operations = structure.operation_shapes(base), structure.operation_shapes(head)
-    for key in sorted(base_operations.keys() & head_operations.keys()):
-        old, new = base_operations[key], head_operations[key]
-        for status in sorted(old.responses.keys() & new.responses.keys()):
-            old_headers, new_headers = old.responses[status].headers, new.responses[status].headers
-            for header in sorted(old_headers.keys() & new_headers.keys()):
-                name, was_required = old_headers[header]
-                if was_required and not new_headers[header][1]:
-                    message = f"response header `{name}` is no longer required: clients relying on it break"
-                    findings.append(Finding("own check", "response-header-became-optional", f"{key} {status}", message))
-        for parameter_key in sorted(old.parameters.keys() & new.parameters.keys()):
-            before, after = old.parameters[parameter_key], new.parameters[parameter_key]
-            if before.has_default and (not after.has_default or before.default != after.default):
-                where = f"{key} parameter {before.location} `{before.name}`"
-                findings.append(_default_finding(where, before.default, after.default, after.has_default))
-        for field_key in sorted(old.request_defaults.keys() & _present_fields(new)):
-            if (
-                field_key not in new.request_defaults
-                or old.request_defaults[field_key] != new.request_defaults[field_key]
-            ):
-                media_type, _, name = field_key.partition(" ")
-                where = f"{key} request body ({media_type}) field `{name}`"
-                findings.append(
-                    _default_finding(
-                        where,
-                        old.request_defaults[field_key],
-                        new.request_defaults.get(field_key),
-                        field_key in new.request_defaults,
-                    )
-                )
-    return findings
+# `operations.GET /v1/users/me.responses.200.schema.required.nickname`: a response field that became required.
+_RESPONSE_REQUIRED = re.compile(r"^operations\.[A-Z]+ [^ ]*?\.responses\.[^.]+\.schema\..*required\.[^.]+$")
 
 
-def _present_fields(operation: structure.OperationShape) -> set[str]:
-    return {f"{media_type} {name}" for media_type, names in operation.request_fields.items() for name in names}
-
-
-def _default_finding(where: str, old: Any, new: Any, still_has_default: bool) -> Finding:
-    if still_has_default:
-        message = (
-            f"default changed from {json.dumps(old)} to {json.dumps(new)}: clients omitting it get other behaviour"
-        )
-        return Finding("own check", "request-default-changed", where, message)
-    message = f"default {json.dumps(old)} was removed: what omitting it does is no longer promised"
-    return Finding("own check", "request-default-removed", where, message)
+def _response_field_became_required(finding: Finding) -> bool:
+    """api-schema-diff rates `required` added as breaking in either direction; in a response it only promises more.
+    (A field added to a closed response object is breaking: the own checks report that.)"""
+    return finding.rule == "required_change" and bool(_RESPONSE_REQUIRED.match(finding.where))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -121,6 +121,10 @@ class ResponseShape:
     headers: dict[str, tuple[str, bool]]
     # media type -> field paths such as `items[].author.full_name`
     fields: dict[str, frozenset[str]]
+    # media type -> field path -> the path of the object holding it (`items[].author`; "" for the top level)
+    field_parents: dict[str, dict[str, str]] = field(default_factory=dict)
+    # media type -> paths of the objects that are closed (`additionalProperties` or `unevaluatedProperties` false)
+    closed_objects: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -218,11 +222,15 @@ def _responses(resolver: Resolver, raw: Any) -> dict[str, ResponseShape]:
             required = isinstance(header, dict) and bool(header.get("required", False))
             headers[str(name).lower()] = (str(name), required)
         fields: dict[str, frozenset[str]] = {}
+        parents: dict[str, dict[str, str]] = {}
+        closed: dict[str, frozenset[str]] = {}
         for media_type, media in _media_types(resolver, response):
             walker = _FieldWalker(resolver)
             walker.walk(media.get("schema"), "", 0)
             fields[media_type] = frozenset(walker.fields)
-        responses[str(status)] = ResponseShape(headers=headers, fields=fields)
+            parents[media_type] = walker.parents
+            closed[media_type] = frozenset(walker.closed_objects)
+        responses[str(status)] = ResponseShape(headers, fields, parents, closed)
     return responses
 
 
@@ -240,12 +248,16 @@ class _FieldWalker:
     def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
         self.fields: set[str] = set()
+        self.parents: dict[str, str] = {}
+        self.closed_objects: set[str] = set()
         self.defaults: dict[str, Any] = {}
 
     def walk(self, raw_schema: Any, prefix: str, depth: int) -> None:
         schema = self._resolver.resolve(raw_schema)
         if not isinstance(schema, dict) or depth > _MAX_FIELD_DEPTH:
             return
+        if schema.get("additionalProperties") is False or schema.get("unevaluatedProperties") is False:
+            self.closed_objects.add(prefix)
         for combinator in ("allOf", "oneOf", "anyOf"):
             for member in schema.get(combinator) or []:
                 self.walk(member, prefix, depth + 1)
@@ -253,6 +265,7 @@ class _FieldWalker:
         for name, raw_property in properties.items() if isinstance(properties, dict) else []:
             path = f"{prefix}.{name}" if prefix else str(name)
             self.fields.add(path)
+            self.parents[path] = prefix
             resolved = self._resolver.resolve(raw_property)
             if isinstance(resolved, dict) and "default" in resolved:
                 self.defaults[path] = resolved["default"]

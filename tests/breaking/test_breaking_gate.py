@@ -91,6 +91,104 @@ def edit_documentation(spec: dict[str, Any]) -> None:
     spec["components"]["examples"]["User"]["value"]["full_name"] = "Ada King"
 
 
+def password_flow(spec: dict[str, Any]) -> dict[str, Any]:
+    flow: dict[str, Any] = spec["components"]["securitySchemes"]["OAuth2Password"]["flows"]["password"]
+    return flow
+
+
+def with_request_limits(spec: dict[str, Any]) -> None:
+    """A base that documents request limits (1.0.0 did not; 1.1.0 added them)."""
+    spec["x-request-limits"] = {"max-body-bytes": 1048576, "max-json-depth": 32}
+
+
+def lower_max_body_bytes(spec: dict[str, Any]) -> None:
+    spec["x-request-limits"]["max-body-bytes"] = 65536
+
+
+def lower_max_json_depth(spec: dict[str, Any]) -> None:
+    spec["x-request-limits"]["max-json-depth"] = 8
+
+
+def remove_max_json_depth(spec: dict[str, Any]) -> None:
+    del spec["x-request-limits"]["max-json-depth"]
+
+
+def raise_max_body_bytes(spec: dict[str, Any]) -> None:
+    spec["x-request-limits"]["max-body-bytes"] = 2097152
+
+
+def move_token_url(spec: dict[str, Any]) -> None:
+    password_flow(spec)["tokenUrl"] = "/v1/auth/login"
+
+
+def move_refresh_url(spec: dict[str, Any]) -> None:
+    password_flow(spec)["refreshUrl"] = "/v1/auth/refresh"
+
+
+def drop_refresh_url(spec: dict[str, Any]) -> None:
+    del password_flow(spec)["refreshUrl"]
+
+
+def replace_password_flow(spec: dict[str, Any]) -> None:
+    flows = spec["components"]["securitySchemes"]["OAuth2Password"]["flows"]
+    flows["clientCredentials"] = flows.pop("password")
+
+
+def with_scopes(spec: dict[str, Any]) -> None:
+    password_flow(spec)["scopes"] = {"items:read": "Read items.", "items:write": "Create and change items."}
+
+
+def remove_scope(spec: dict[str, Any]) -> None:
+    del password_flow(spec)["scopes"]["items:write"]
+
+
+def add_scope(spec: dict[str, Any]) -> None:
+    password_flow(spec)["scopes"]["articles:read"] = "Read articles."
+
+
+def add_client_credentials_flow(spec: dict[str, Any]) -> None:
+    flows = spec["components"]["securitySchemes"]["OAuth2Password"]["flows"]
+    flows["clientCredentials"] = {"tokenUrl": "/v1/auth/token", "scopes": {}}
+
+
+def with_bearer_scheme(spec: dict[str, Any]) -> None:
+    spec["components"]["securitySchemes"]["Bearer"] = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+def bearer_to_basic(spec: dict[str, Any]) -> None:
+    spec["components"]["securitySchemes"]["Bearer"]["scheme"] = "basic"
+
+
+def remove_bearer_scheme(spec: dict[str, Any]) -> None:
+    del spec["components"]["securitySchemes"]["Bearer"]
+
+
+def add_required_response_field(spec: dict[str, Any]) -> None:
+    user = schemas(spec)["User"]  # open: no additionalProperties, so clients ignore members they do not know
+    user["properties"]["nickname"] = {"type": "string", "maxLength": 40}
+    user["required"].append("nickname")
+
+
+def add_optional_response_field(spec: dict[str, Any]) -> None:
+    schemas(spec)["User"]["properties"]["nickname"] = {"type": "string", "maxLength": 40}
+
+
+def make_response_field_required(spec: dict[str, Any]) -> None:
+    schemas(spec)["Problem"]["required"].append("detail")  # always sent from now on: a response promises more
+
+
+def close_user_response(spec: dict[str, Any]) -> None:
+    schemas(spec)["User"]["additionalProperties"] = False
+
+
+def close_article_author(spec: dict[str, Any]) -> None:
+    schemas(spec)["ArticleAuthor"]["additionalProperties"] = False  # embedded in Article: a nested closed object
+
+
+def add_article_author_field(spec: dict[str, Any]) -> None:
+    schemas(spec)["ArticleAuthor"]["properties"]["nickname"] = {"type": "string", "maxLength": 40}
+
+
 def write_variant(directory: Path, mutate: Mutation, version: str) -> Path:
     spec = copy.deepcopy(load_spec(BASE_PATH))
     mutate(spec)
@@ -100,38 +198,113 @@ def write_variant(directory: Path, mutate: Mutation, version: str) -> Path:
     return path
 
 
-def judge(directory: Path, mutate: Mutation, version: str) -> GateResult:
-    return evaluate(BASE_PATH, write_variant(directory, mutate, version))
+def judge(directory: Path, mutate: Mutation, version: str, prepare: Mutation = no_change) -> GateResult:
+    """The gate on `mutate` at `version`; with `prepare`, against a 1.0.0 base that `prepare` changed first."""
+    if prepare is no_change:
+        return evaluate(BASE_PATH, write_variant(directory, mutate, version))
+
+    def prepared_and_mutated(spec: dict[str, Any]) -> None:
+        prepare(spec)
+        mutate(spec)
+
+    prepared_and_mutated.__name__ = f"{prepare.__name__}-{mutate.__name__}"
+    return evaluate(write_variant(directory, prepare, "1.0.0"), write_variant(directory, prepared_and_mutated, version))
 
 
 def reported(result: GateResult) -> str:
     return result.explain()
 
 
-# (mutation, words the explanation must contain to name the change)
+# (base preparation, mutation, words the explanation must contain to name the change)
 BREAKING_CASES = [
-    pytest.param(remove_response_field, ["property-removed", "`email`"], id="removed-response-field"),
-    pytest.param(add_required_parameter, ["parameter-became-required", "`owner`"], id="new-required-parameter"),
-    pytest.param(narrow_enum, ["enum-values-removed", "'archived'"], id="narrowed-enum"),
-    pytest.param(change_type, ["schema-type-changed", "`is_active`", "'string'"], id="changed-type"),
+    pytest.param(no_change, remove_response_field, ["property-removed", "`email`"], id="removed-response-field"),
     pytest.param(
-        drop_response_constraint, ["schema-constraint-changed", "`maxLength` of `full_name`"], id="dropped-constraint"
+        no_change, add_required_parameter, ["parameter-became-required", "`owner`"], id="new-required-parameter"
+    ),
+    pytest.param(no_change, narrow_enum, ["enum-values-removed", "'archived'"], id="narrowed-enum"),
+    pytest.param(no_change, change_type, ["schema-type-changed", "`is_active`", "'string'"], id="changed-type"),
+    pytest.param(
+        no_change,
+        drop_response_constraint,
+        ["schema-constraint-changed", "`maxLength` of `full_name`"],
+        id="dropped-constraint",
     ),
     pytest.param(
-        make_response_field_optional, ["required-properties-removed", "`email`"], id="response-field-optional"
+        no_change,
+        make_response_field_optional,
+        ["required-properties-removed", "`email`"],
+        id="response-field-optional",
     ),
     pytest.param(
-        make_response_header_optional, ["response-header-became-optional", "`Location`"], id="header-optional"
+        no_change,
+        make_response_header_optional,
+        ["response-header-became-optional", "`Location`"],
+        id="header-optional",
     ),
-    pytest.param(change_request_default, ["request-default-changed", "`limit`", "from 20 to 50"], id="changed-default"),
+    pytest.param(
+        no_change,
+        change_request_default,
+        ["request-default-changed", "`limit`", "from 20 to 50"],
+        id="changed-default",
+    ),
+    # Valid requests start failing with 413 / 400.
+    pytest.param(
+        with_request_limits,
+        lower_max_body_bytes,
+        ["request-limit-lowered", "`max-body-bytes`", "from 1048576 to 65536"],
+        id="lowered-body-limit",
+    ),
+    pytest.param(
+        with_request_limits,
+        lower_max_json_depth,
+        ["request-limit-lowered", "`max-json-depth`", "from 32 to 8"],
+        id="lowered-depth-limit",
+    ),
+    pytest.param(
+        with_request_limits, remove_max_json_depth, ["request-limit-removed", "`max-json-depth`"], id="removed-limit"
+    ),
+    # Clients (and SDKs generated from the spec) obtain and refresh tokens where the spec said.
+    pytest.param(
+        no_change, move_token_url, ["oauth2-flow-url-changed", "`tokenUrl`", "/v1/auth/login"], id="moved-token-url"
+    ),
+    pytest.param(
+        no_change,
+        move_refresh_url,
+        ["oauth2-flow-url-changed", "`refreshUrl`", "/v1/auth/refresh"],
+        id="moved-refresh-url",
+    ),
+    pytest.param(no_change, drop_refresh_url, ["oauth2-flow-url-changed", "`refreshUrl`"], id="dropped-refresh-url"),
+    pytest.param(no_change, replace_password_flow, ["oauth2-flow-removed", "`password`"], id="replaced-oauth2-flow"),
+    pytest.param(with_scopes, remove_scope, ["oauth2-scopes-removed", "`items:write`"], id="removed-scope"),
+    pytest.param(with_bearer_scheme, bearer_to_basic, ["security-scheme-changed", "`scheme`"], id="http-scheme"),
+    pytest.param(with_bearer_scheme, remove_bearer_scheme, ["security-scheme-removed", "`Bearer`"], id="no-scheme"),
+    # A closed response object refuses members it does not list: growing it breaks validating clients.
+    pytest.param(
+        close_user_response,
+        add_optional_response_field,
+        ["field-added-to-closed-response", "`nickname`", "GET /v1/users/me"],
+        id="field-added-to-closed-response",
+    ),
+    pytest.param(
+        close_user_response,
+        add_required_response_field,
+        ["field-added-to-closed-response", "`nickname`"],
+        id="required-field-added-to-closed-response",
+    ),
+    pytest.param(
+        close_article_author,
+        add_article_author_field,
+        ["field-added-to-closed-response", "`author.nickname`", "`author`"],
+        id="field-added-to-nested-closed-response",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("mutate", "names"), BREAKING_CASES)
+@pytest.mark.parametrize(("prepare", "mutate", "names"), BREAKING_CASES)
 def test_a_breaking_change_with_a_minor_bump_fails_naming_the_change(
-    tmp_path: Path, mutate: Mutation, names: list[str]
+    tmp_path: Path, prepare: Mutation, mutate: Mutation, names: list[str]
 ) -> None:
-    result = judge(tmp_path, mutate, "1.1.0")
+    result = judge(tmp_path, mutate, "1.1.0", prepare)
 
     assert not result.passed
     assert result.required_bump == Bump.MAJOR
@@ -141,9 +314,11 @@ def test_a_breaking_change_with_a_minor_bump_fails_naming_the_change(
         assert name in explanation, f"{name!r} missing from:\n{explanation}"
 
 
-@pytest.mark.parametrize(("mutate", "names"), BREAKING_CASES)
-def test_the_same_breaking_change_with_a_major_bump_passes(tmp_path: Path, mutate: Mutation, names: list[str]) -> None:
-    result = judge(tmp_path, mutate, "2.0.0")
+@pytest.mark.parametrize(("prepare", "mutate", "names"), BREAKING_CASES)
+def test_the_same_breaking_change_with_a_major_bump_passes(
+    tmp_path: Path, prepare: Mutation, mutate: Mutation, names: list[str]
+) -> None:
+    result = judge(tmp_path, mutate, "2.0.0", prepare)
 
     assert result.passed, reported(result)
     assert result.required_bump == Bump.MAJOR
@@ -151,16 +326,32 @@ def test_the_same_breaking_change_with_a_major_bump_passes(tmp_path: Path, mutat
 
 
 @pytest.mark.parametrize(
-    ("mutate", "names"),
+    ("prepare", "mutate", "names"),
     [
-        pytest.param(add_optional_request_field, ["nickname"], id="added-optional-request-field"),
-        pytest.param(add_operation, ["/v1/ping"], id="new-operation"),
+        pytest.param(no_change, add_optional_request_field, ["nickname"], id="added-optional-request-field"),
+        pytest.param(no_change, add_operation, ["/v1/ping"], id="new-operation"),
         # Accepting more in a request breaks no client: a minor bump (an unchanged version still fails, below).
-        pytest.param(drop_request_constraint, ["maxLength"], id="loosened-request-constraint"),
+        pytest.param(no_change, drop_request_constraint, ["maxLength"], id="loosened-request-constraint"),
+        # Our response objects are open: clients ignore members they do not know, so a new one (even a required
+        # one) breaks nobody, and a field that is always sent from now on only promises more.
+        pytest.param(no_change, add_required_response_field, ["nickname"], id="required-field-added-to-response"),
+        pytest.param(no_change, add_optional_response_field, ["nickname"], id="field-added-to-response"),
+        pytest.param(no_change, make_response_field_required, ["required"], id="response-field-became-required"),
+        # A response object that is closed may still grow where it is open.
+        pytest.param(close_user_response, add_article_author_field, ["nickname"], id="field-added-elsewhere"),
+        # Limits promise what the server accepts: more, or a first promise, refuses no request that was valid.
+        pytest.param(with_request_limits, raise_max_body_bytes, ["max-body-bytes"], id="raised-body-limit"),
+        pytest.param(no_change, with_request_limits, ["x-request-limits"], id="first-request-limits"),
+        # A client keeps authenticating as it did.
+        pytest.param(with_scopes, add_scope, ["articles:read"], id="added-scope"),
+        pytest.param(no_change, add_client_credentials_flow, ["ClientCredentials"], id="added-oauth2-flow"),
+        pytest.param(drop_refresh_url, move_refresh_url, ["refreshUrl"], id="added-refresh-url"),
     ],
 )
-def test_a_non_breaking_change_with_a_minor_bump_passes(tmp_path: Path, mutate: Mutation, names: list[str]) -> None:
-    result = judge(tmp_path, mutate, "1.1.0")
+def test_a_non_breaking_change_with_a_minor_bump_passes(
+    tmp_path: Path, prepare: Mutation, mutate: Mutation, names: list[str]
+) -> None:
+    result = judge(tmp_path, mutate, "1.1.0", prepare)
 
     assert result.passed, reported(result)
     assert result.required_bump == Bump.MINOR
