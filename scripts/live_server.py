@@ -196,7 +196,7 @@ def _stop_server(pgdata: Path) -> None:
     """Stop the postmaster of ``pgdata`` if one still runs (immediate mode: its data is thrown away anyway)."""
     from pgserver import pg_ctl  # type: ignore[attr-defined]
     from pgserver.utils import PostmasterInfo
-    from psutil import Error as ProcessError  # type: ignore[import-untyped]
+    from psutil import Error as ProcessError
 
     info = PostmasterInfo.read_from_pgdata(pgdata)
     # A psutil.Process while the server runs (pgserver annotates it as None).
