@@ -3,7 +3,9 @@ body size and JSON nesting limits, clean text (no NUL, no unpaired surrogates) a
 
 import json
 import re
+from collections import Counter
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
@@ -94,12 +96,24 @@ def _unique_errors(payload: Any, paths: tuple[tuple[str, ...], ...], out: list[d
                 seen.append(key)
 
 
+def _repeated_form_fields(body: bytes) -> list[dict[str, Any]]:
+    """A form field sent more than once (form parsing would silently keep the last); RFC 6749 section 3.2 forbids it
+    on the token endpoint, and no operation of ours takes a repeated form field."""
+    names = Counter(name for name, _ in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    message = "The parameter is sent more than once"
+    return [{"loc": ("body", name), "msg": message, "type": "repeated_parameter"} for name, n in names.items() if n > 1]
+
+
 async def check_body(request: Request, contract: OperationContract) -> None:
     """Every body check the operation's declared statuses allow, in the order that costs the least."""
     if contract.checks_media_type:
         _check_media_type(request, contract)
     if contract.max_body_bytes is not None:
         await _read_limited_body(request, contract.max_body_bytes)
+    if contract.body_media_type == "application/x-www-form-urlencoded":
+        repeated = _repeated_form_fields(await request.body())
+        if repeated:
+            raise RequestValidationError(repeated)
     if contract.body_media_type != "application/json":
         return
     body = await request.body()

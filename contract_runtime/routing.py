@@ -18,7 +18,7 @@ from starlette.routing import Match
 
 from contract_runtime.checks import check_body
 from contract_runtime.contract import ContractViolation, OperationContract
-from contract_runtime.problems import ProblemError, internal_error, problem_response, validation_problem
+from contract_runtime.problems import ProblemError, as_bad_request, internal_error, problem_response, validation_problem
 from contract_runtime.protocols import RateLimiter, RequestScope
 from contract_runtime.responses import checked_problem, runtime_headers
 
@@ -47,7 +47,7 @@ def contract_route(
                     except ProblemError as error:
                         return checked_problem(request, contract, error)
                     except RequestValidationError as error:
-                        return checked_problem(request, contract, validation_problem(error.errors()))
+                        return checked_problem(request, contract, _declared_refusal(contract, error))
                     except StarletteHTTPException as error:
                         # FastAPI's own refusals, e.g. 400 for a body that is not UTF-8.
                         if not 400 <= error.status_code < 500:
@@ -65,6 +65,14 @@ def contract_route(
             return contract_handler
 
     return ContractRoute
+
+
+def _declared_refusal(contract: OperationContract, error: RequestValidationError) -> ProblemError:
+    """422 for a request that breaks the contract; 400 on an operation that declares 400 but not 422."""
+    problem = validation_problem(error.errors())
+    if problem.status == 422 and 422 not in contract.responses and 400 in contract.responses:
+        return as_bad_request(problem)
+    return problem
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")

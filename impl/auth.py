@@ -16,11 +16,15 @@ from impl.problems import Conflict, RefreshTokenReused, TokenRequestError
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec, hash_refresh_token, new_refresh_token
 from impl.unit_of_work import current_session
-from impl.users import EMAIL_TAKEN, user_model
+from impl.users import EMAIL_TAKEN, contract_email, user_model
 
 # One message for an unknown email, a wrong password and an inactive account: the answer must not tell them apart.
 BAD_CREDENTIALS = "The credentials are not valid."
 BAD_REFRESH_TOKEN = "The refresh token is not valid."
+UNSUPPORTED_GRANT = "Only the `password` and `refresh_token` grant types are supported."
+
+PASSWORD_GRANT = "password"
+REFRESH_TOKEN_GRANT = "refresh_token"
 
 
 class Auth(AuthApi):
@@ -30,10 +34,11 @@ class Auth(AuthApi):
         self._refresh_ttl = refresh_ttl
 
     async def register_user(self, *, body: models.UserRegister) -> RegisterUser201Response:
+        email = contract_email(str(body.email))
         now = utcnow()
         row = UserRow(
             id=new_id(),
-            email=str(body.email),
+            email=email,
             hashed_password=await self._passwords.hash(body.password),
             full_name=None if body.full_name is MISSING else body.full_name,
             is_active=True,
@@ -49,15 +54,17 @@ class Auth(AuthApi):
         return RegisterUser201Response(body=user_model(row), location=f"/v1/users/{row.id}")
 
     async def issue_token(self, *, body: models.TokenRequest) -> models.TokenResponse:
-        if body.grant_type is models.GrantType.password:
+        if body.grant_type == PASSWORD_GRANT:
             if body.username is MISSING or body.password is MISSING:
                 raise TokenRequestError("invalid_request", "The password grant needs `username` and `password`.")
             user = await self._check_password(body.username, body.password)
             family_id = new_id()
-        else:
+        elif body.grant_type == REFRESH_TOKEN_GRANT:
             if body.refresh_token is MISSING:
                 raise TokenRequestError("invalid_request", "The refresh_token grant needs `refresh_token`.")
             user, family_id = await self._rotate(body.refresh_token)
+        else:
+            raise TokenRequestError("unsupported_grant_type", UNSUPPORTED_GRANT)
         return await self._issue(user, family_id)
 
     async def logout(self, *, body: models.LogoutRequest) -> None:
@@ -67,7 +74,8 @@ class Auth(AuthApi):
             await tokens.revoke_family(row.family_id, utcnow())
 
     async def _check_password(self, email: str, password: str) -> UserRow:
-        user = await UserRepository(current_session()).get_by_email(email)
+        # Surrounding white space is not part of an address (registration removes it too).
+        user = await UserRepository(current_session()).get_by_email(email.strip())
         if user is None:
             await self._passwords.verify_dummy(password)  # same work as a real check: no timing oracle
             raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)

@@ -32,6 +32,14 @@ class Conflict(ProblemError):
         super().__init__(409, detail)
 
 
+class InvalidField(ProblemError):
+    """422 naming one body field whose value the spec refuses but the generated validation let through."""
+
+    def __init__(self, pointer: str, detail: str, error_type: str) -> None:
+        error = {"in": "body", "field": pointer, "detail": detail, "type": error_type}
+        super().__init__(422, "The request does not match the API contract.", extensions={"errors": [error]})
+
+
 class ServiceUnavailable(ProblemError):
     def __init__(self, detail: str) -> None:
         super().__init__(503, detail)

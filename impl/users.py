@@ -13,11 +13,20 @@ from impl.db.tables import UserRow
 from impl.db.types import utcnow
 from impl.pagination import decode_user_key, encode_user_key, split_page
 from impl.principal import CurrentUser
-from impl.problems import Conflict, Forbidden, NotFound
+from impl.problems import Conflict, Forbidden, InvalidField, NotFound
 from impl.security.passwords import PasswordHasher
 from impl.unit_of_work import current_session
 
 EMAIL_TAKEN = "This email is already registered."
+
+
+def contract_email(email: str) -> str:
+    """The address to store, if the spec can carry it. `format: email` is RFC 5321: ASCII only. The generated
+    validation (email-validator) also accepts internationalized addresses, and turns an IDNA `xn--` domain into
+    Unicode; every later answer carrying one would break the schema, so they are refused here."""
+    if not email.isascii():
+        raise InvalidField("/email", "Only ASCII email addresses (RFC 5321) are accepted.", "email_not_ascii")
+    return email
 
 
 def user_model(row: UserRow) -> models.User:
@@ -57,7 +66,7 @@ class Users(UsersApi[CurrentUser]):
         users = UserRepository(current_session())
         if body.email is not MISSING:
             try:
-                await users.update_email(row, str(body.email))
+                await users.update_email(row, contract_email(str(body.email)))
             except EmailTakenError:
                 raise Conflict(EMAIL_TAKEN) from None
         if body.full_name is not MISSING:

@@ -295,7 +295,7 @@ def build_router(
             Query(
                 alias="max_price",
                 max_length=10,
-                pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$",
+                pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$",
                 description="Only items priced at most this much.",
             ),
         ] = None,
@@ -304,7 +304,7 @@ def build_router(
             Query(
                 alias="min_price",
                 max_length=10,
-                pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$",
+                pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$",
                 description="Only items priced at least this much.",
             ),
         ] = None,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import bcrypt
 import httpx
 
+from impl.db.tables import UserRow
 from tests.api.conftest import (
     DEFAULT_PASSWORD,
     Account,
     Database,
     auth_headers,
+    error_fields,
     login,
     new_account,
     problem,
@@ -89,6 +92,38 @@ async def test_duplicate_email_in_another_case_is_a_conflict(client: httpx.Async
     await login(client, f"{local.lower()}@example.com")
 
 
+# Addresses `format: email` (RFC 5321, ASCII) cannot carry: an answer holding one would break the schema.
+INTERNATIONALIZED_EMAILS = ["ü@example.com", "a@exämple.com", "a@xn--exmple-cua.com", "用户@例子.广告"]
+
+
+async def test_internationalized_emails_are_refused(client: httpx.AsyncClient, user: Account, db: Database) -> None:
+    for email in INTERNATIONALIZED_EMAILS:
+        response = await client.post("/v1/auth/register", json={"email": email, "password": DEFAULT_PASSWORD})
+        assert ("body", "/email") in error_fields(response), email
+        response = await client.patch("/v1/users/me", json={"email": email}, headers=user.headers)
+        assert ("body", "/email") in error_fields(response), email
+    assert await db.count(UserRow) == 1
+    assert (await client.get("/v1/users/me", headers=user.headers)).json()["email"] == user.email
+
+
+async def test_email_is_kept_as_sent_but_its_domain_lower_cased(client: httpx.AsyncClient, db: Database) -> None:
+    local = f"Grace.Hopper+{uuid.uuid4().hex[:8]}"
+    created = await register(client, email=f"  {local}@Navy.MIL  ")
+    # Surrounding white space removed; the domain lower-cased; the part before the @ exactly as sent.
+    assert created["email"] == f"{local}@navy.mil"
+    stored = await db.user_row(created["email"])
+    assert stored["email"] == f"{local}@navy.mil"
+    assert stored["email_normalized"] == f"{local.lower()}@navy.mil"
+    # Logging in ignores letter case and surrounding white space, and the answer shows the email as stored.
+    tokens = await login(client, f" {local.upper()}@navy.mil ")
+    me = (await client.get("/v1/users/me", headers=auth_headers(tokens["access_token"]))).json()
+    assert me["email"] == f"{local}@navy.mil"
+    taken = await client.post(
+        "/v1/auth/register", json={"email": f"{local.lower()}@NAVY.mil", "password": DEFAULT_PASSWORD}
+    )
+    assert taken.status_code == 409
+
+
 # --- password grant ----------------------------------------------------------------------------------------------
 
 
@@ -149,6 +184,69 @@ async def test_refresh_grant_without_token_is_invalid_request(client: httpx.Asyn
     response = await token_request(client, grant_type="refresh_token")
     assert response.status_code == 400
     assert problem(response)["error"] == "invalid_request"
+
+
+def assert_token_error(response: httpx.Response, error: str) -> dict[str, Any]:
+    assert response.status_code == 400, response.text
+    body = problem(response)
+    assert body["error"] == error, body
+    return body
+
+
+async def test_unknown_grant_type_is_unsupported_grant_type(client: httpx.AsyncClient) -> None:
+    for grant_type in ("client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer", "Password"):
+        response = await token_request(client, grant_type=grant_type, username="a@example.com", password="x" * 8)
+        assert_token_error(response, "unsupported_grant_type")
+
+
+async def test_missing_grant_type_is_invalid_request(client: httpx.AsyncClient) -> None:
+    user = await register(client)
+    body = assert_token_error(
+        await token_request(client, username=user["email"], password=DEFAULT_PASSWORD), "invalid_request"
+    )
+    assert "body /grant_type:" in body["detail"]
+    # No form at all, or an empty one: the same.
+    assert_token_error(await client.post("/v1/auth/token"), "invalid_request")
+    assert_token_error(await token_request(client, grant_type=""), "invalid_request")
+
+
+async def test_unknown_parameters_are_ignored(client: httpx.AsyncClient) -> None:
+    """RFC 6749 section 3.2: the authorization server MUST ignore unrecognized request parameters."""
+    user = await register(client)
+    response = await client.post(
+        "/v1/auth/token",
+        content=f"grant_type=password&username={user['email']}&password={DEFAULT_PASSWORD}&audience=x&a%00=1",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200, response.text
+    tokens = response.json()
+    refreshed = await token_request(
+        client, grant_type="refresh_token", refresh_token=tokens["refresh_token"], resource="https://api.example.com"
+    )
+    assert refreshed.status_code == 200, refreshed.text
+
+
+async def test_repeated_parameters_are_invalid_request(client: httpx.AsyncClient) -> None:
+    """RFC 6749 section 3.2: request parameters MUST NOT be included more than once."""
+    user = await register(client)
+    good = f"username={user['email']}&password={DEFAULT_PASSWORD}"
+    for form, repeated in (
+        (f"grant_type=password&grant_type=password&{good}", "grant_type"),
+        (f"grant_type=password&{good}&password=other+password", "password"),
+        (f"grant_type=password&{good}&scope=&scope=", "scope"),
+    ):
+        response = await client.post(
+            "/v1/auth/token", content=form, headers={"content-type": "application/x-www-form-urlencoded"}
+        )
+        body = assert_token_error(response, "invalid_request")
+        assert f"body /{repeated}:" in body["detail"], body
+
+
+async def test_malformed_parameters_are_invalid_request_naming_the_field(client: httpx.AsyncClient) -> None:
+    response = await token_request(client, grant_type="password", username="a" * 255, password=DEFAULT_PASSWORD)
+    body = assert_token_error(response, "invalid_request")
+    assert "body /username:" in body["detail"]
+    assert "errors" not in body  # the 400 carries the OAuth2 error, not the 422's field list
 
 
 async def test_token_endpoint_refuses_json(client: httpx.AsyncClient) -> None:
