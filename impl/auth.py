@@ -71,6 +71,8 @@ class Auth(AuthApi):
         tokens = RefreshTokenRepository(current_session())
         row = await tokens.get_by_hash(hash_refresh_token(body.refresh_token))
         if row is not None:
+            # The account's lock first, like every change to its sessions (see UserRepository.get_for_update).
+            await UserRepository(current_session()).get_for_update(row.user_id)
             await tokens.revoke_family(row.family_id, utcnow())
 
     async def _check_password(self, email: str, password: str) -> UserRow:
@@ -92,13 +94,15 @@ class Auth(AuthApi):
         row = await tokens.get_by_hash(hash_refresh_token(presented))
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise TokenRequestError("invalid_grant", BAD_REFRESH_TOKEN)
-        # The conditional update lets exactly one of two concurrent uses win; the loser is treated as reuse.
-        if row.rotated_at is not None or not await tokens.mark_rotated(row.id, now):
-            await tokens.revoke_family(row.family_id, now)
-            raise RefreshTokenReused()
-        user = await UserRepository(current_session()).get(row.user_id)
+        # Every change to an account's sessions locks the account first: concurrent uses of one token queue
+        # there (they would otherwise deadlock on the token rows), and a deletion of the account waits.
+        user = await UserRepository(current_session()).get_for_update(row.user_id)
         if user is None or not user.is_active:
             raise TokenRequestError("invalid_grant", BAD_REFRESH_TOKEN)
+        # The conditional update lets exactly one use win; any other is a reuse, which revokes the family.
+        if not await tokens.mark_rotated(row.id, now):
+            await tokens.revoke_family(row.family_id, now)
+            raise RefreshTokenReused()
         return user, row.family_id
 
     async def _issue(self, user: UserRow, family_id: UUID) -> models.TokenResponse:

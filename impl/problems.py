@@ -17,6 +17,14 @@ class Unauthorized(ProblemError):
         super().__init__(401, detail, headers={"WWW-Authenticate": challenge})
 
 
+class AccountGone(Unauthorized):
+    """401: the account the access token belongs to was deleted while the request ran (a later request would get
+    the same answer from the authenticator)."""
+
+    def __init__(self) -> None:
+        super().__init__("The account this access token belongs to no longer exists.", sent=True)
+
+
 class Forbidden(ProblemError):
     def __init__(self, detail: str) -> None:
         super().__init__(403, detail)

@@ -13,11 +13,12 @@ from impl.db.tables import UserRow
 from impl.db.types import utcnow
 from impl.pagination import decode_user_key, encode_user_key, split_page
 from impl.principal import CurrentUser
-from impl.problems import Conflict, Forbidden, InvalidField, NotFound
+from impl.problems import AccountGone, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 from impl.security.passwords import PasswordHasher
 from impl.unit_of_work import current_session
 
 EMAIL_TAKEN = "This email is already registered."
+NO_SUCH_USER = "There is no account with this id."
 
 
 def contract_email(email: str) -> str:
@@ -41,11 +42,13 @@ def user_model(row: UserRow) -> models.User:
     )
 
 
-async def caller_row(principal: CurrentUser) -> UserRow:
-    """The caller's own row. The authenticator loaded it in this session: an identity-map hit, not a query."""
-    row = await UserRepository(current_session()).get(principal.id)
+async def caller_row(principal: CurrentUser, *, for_update: bool = False) -> UserRow:
+    """The caller's own row. The authenticator loaded it in this session: an identity-map hit, not a query, unless
+    it is to be changed (then it is read again, locked)."""
+    users = UserRepository(current_session())
+    row = await (users.get_for_update(principal.id) if for_update else users.get(principal.id))
     if row is None:  # deleted between authentication and now
-        raise NotFound("The account no longer exists.")
+        raise AccountGone()
     return row
 
 
@@ -62,7 +65,7 @@ class Users(UsersApi[CurrentUser]):
         return user_model(await caller_row(principal))
 
     async def update_current_user(self, *, body: models.UserUpdateMe, principal: CurrentUser) -> models.User:
-        row = await caller_row(principal)
+        row = await caller_row(principal, for_update=True)
         users = UserRepository(current_session())
         if body.email is not MISSING:
             try:
@@ -75,19 +78,25 @@ class Users(UsersApi[CurrentUser]):
         return user_model(row)
 
     async def delete_current_user(self, *, principal: CurrentUser) -> None:
-        await UserRepository(current_session()).delete(await caller_row(principal))
+        if not await UserRepository(current_session()).delete(principal.id):
+            raise AccountGone()
 
     async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
         row = await caller_row(principal)
-        ok, _ = await self._passwords.verify(body.current_password, row.hashed_password)
+        hashed_password, token_version = row.hashed_password, row.token_version
+        ok, _ = await self._passwords.verify(body.current_password, hashed_password)
         if not ok:
             raise Forbidden("The current password is not correct.")
+        new_hash = await self._passwords.hash(body.new_password)
         now = utcnow()
-        row.hashed_password = await self._passwords.hash(body.new_password)
-        # Access tokens carry the version they were issued under: bumping it ends every earlier one.
-        row.token_version += 1
-        row.updated_at = now
-        await RefreshTokenRepository(current_session()).revoke_all_for_user(row.id, now)
+        # Access tokens carry the version they were issued under: bumping it ends every earlier one. The update
+        # applies only if nothing ended the caller's token since it was checked: of concurrent changes one wins,
+        # and the others find their token ended by it.
+        if not await UserRepository(current_session()).replace_password(
+            principal.id, seen_token_version=token_version, hashed_password=new_hash, now=now
+        ):
+            raise Unauthorized(sent=True)
+        await RefreshTokenRepository(current_session()).revoke_all_for_user(principal.id, now)
 
     async def list_users(
         self,
@@ -110,26 +119,31 @@ class Users(UsersApi[CurrentUser]):
         page, next_cursor = split_page(rows, limit, lambda row: encode_user_key(user_key(row)))
         return models.UserPage(items=[user_model(r) for r in page], next_cursor=next_cursor)
 
-    async def _user(self, user_id: UUID, principal: CurrentUser) -> UserRow:
+    async def _user(self, user_id: UUID, principal: CurrentUser, *, for_update: bool = False) -> UserRow:
         _require_superuser(principal)
-        row = await UserRepository(current_session()).get(user_id)
+        users = UserRepository(current_session())
+        row = await (users.get_for_update(user_id) if for_update else users.get(user_id))
         if row is None:
-            raise NotFound("There is no account with this id.")
+            raise NotFound(NO_SUCH_USER)
         return row
 
     async def get_user(self, *, user_id: UUID, principal: CurrentUser) -> models.User:
         return user_model(await self._user(user_id, principal))
 
     async def update_user(self, *, user_id: UUID, body: models.UserUpdateAdmin, principal: CurrentUser) -> models.User:
-        row = await self._user(user_id, principal)
+        row = await self._user(user_id, principal, for_update=True)
+        now = utcnow()
         if body.full_name is not MISSING:
             row.full_name = body.full_name
         if body.is_active is not MISSING:
             row.is_active = body.is_active
         if body.is_superuser is not MISSING:
             row.is_superuser = body.is_superuser
-        row.updated_at = utcnow()
+        row.updated_at = now
         return user_model(row)
 
     async def delete_user(self, *, user_id: UUID, principal: CurrentUser) -> None:
-        await UserRepository(current_session()).delete(await self._user(user_id, principal))
+        _require_superuser(principal)
+        # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
+        if not await UserRepository(current_session()).delete(user_id):
+            raise NotFound(NO_SUCH_USER)
