@@ -67,6 +67,18 @@ NOT_FOUND_404 = DeclaredResponse(
     ),
 )
 
+PASSWORD_HASHING_BUSY_503 = DeclaredResponse(
+    status=503,
+    model=models.Problem,
+    media_type="application/problem+json",
+    required_headers=(
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+    ),
+)
+
 SERVICE_UNAVAILABLE_503 = DeclaredResponse(
     status=503,
     model=models.Problem,

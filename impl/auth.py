@@ -15,7 +15,7 @@ from impl.db.types import new_id, utcnow
 from impl.problems import Conflict, RefreshTokenReused, TokenRequestError
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec, hash_refresh_token, new_refresh_token
-from impl.unit_of_work import current_session
+from impl.unit_of_work import current_session, end_reading
 from impl.users import EMAIL_TAKEN, contract_email, user_model
 
 # One message for an unknown email, a wrong password and an inactive account: the answer must not tell them apart.
@@ -35,11 +35,13 @@ class Auth(AuthApi):
 
     async def register_user(self, *, body: models.UserRegister) -> RegisterUser201Response:
         email = contract_email(str(body.email))
+        # Hashed before the database is touched: the slow part holds no connection, transaction or lock.
+        hashed_password = await self._passwords.hash(body.password)
         now = utcnow()
         row = UserRow(
             id=new_id(),
             email=email,
-            hashed_password=await self._passwords.hash(body.password),
+            hashed_password=hashed_password,
             full_name=None if body.full_name is MISSING else body.full_name,
             is_active=True,
             is_superuser=False,
@@ -76,15 +78,24 @@ class Auth(AuthApi):
             await tokens.revoke_family(row.family_id, utcnow())
 
     async def _check_password(self, email: str, password: str) -> UserRow:
+        """The account ``email`` and ``password`` log in to, locked for issuing its tokens."""
+        users = UserRepository(current_session())
         # Surrounding white space is not part of an address (registration removes it too).
-        user = await UserRepository(current_session()).get_by_email(email.strip())
-        if user is None:
+        found = await users.get_by_email(email.strip())
+        # The slow part (verifying) holds no connection, transaction or lock.
+        await end_reading()
+        if found is None:
             await self._passwords.verify_dummy(password)  # same work as a real check: no timing oracle
             raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
-        ok, upgraded_hash = await self._passwords.verify(password, user.hashed_password)
-        if not ok or not user.is_active:
+        ok, upgraded_hash = await self._passwords.verify(password, found.hashed_password)
+        if not ok or not found.is_active:
             raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
-        if upgraded_hash is not None:  # e.g. a legacy bcrypt hash: re-hash with the current argon2 parameters
+        user = await users.get_for_update(found.id)
+        # A password change or a deactivation while the password was checked ends what it checked.
+        if user is None or not user.is_active or user.token_version != found.token_version:
+            raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
+        if upgraded_hash is not None and user.hashed_password == found.hashed_password:
+            # e.g. a legacy bcrypt hash: re-hash with the current argon2 parameters
             user.hashed_password = upgraded_hash
         return user
 

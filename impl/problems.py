@@ -53,6 +53,17 @@ class ServiceUnavailable(ProblemError):
         super().__init__(503, detail)
 
 
+class PasswordHashingBusy(ProblemError):
+    """503 when the password hashing queue is full: bounded work instead of an ever longer wait."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            503,
+            f"Too many password checks are waiting; retry in {retry_after_seconds} seconds.",
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+
 class TooManyRequests(ProblemError):
     def __init__(self, retry_after_seconds: int, headers: Mapping[str, str]) -> None:
         super().__init__(

@@ -15,7 +15,7 @@ from impl.pagination import decode_user_key, encode_user_key, split_page
 from impl.principal import CurrentUser
 from impl.problems import AccountGone, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 from impl.security.passwords import PasswordHasher
-from impl.unit_of_work import current_session
+from impl.unit_of_work import current_session, end_reading
 
 EMAIL_TAKEN = "This email is already registered."
 NO_SUCH_USER = "There is no account with this id."
@@ -84,6 +84,8 @@ class Users(UsersApi[CurrentUser]):
     async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
         row = await caller_row(principal)
         hashed_password, token_version = row.hashed_password, row.token_version
+        # The slow part (verify, then hash) holds no connection, transaction or lock.
+        await end_reading()
         ok, _ = await self._passwords.verify(body.current_password, hashed_password)
         if not ok:
             raise Forbidden("The current password is not correct.")
