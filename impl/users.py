@@ -138,6 +138,10 @@ class Users(UsersApi[CurrentUser]):
         if body.full_name is not MISSING:
             row.full_name = body.full_name
         if body.is_active is not MISSING:
+            if row.is_active and not body.is_active:
+                # Deactivation ends every session for good: reactivating the account later must not revive them.
+                row.token_version += 1
+                await RefreshTokenRepository(current_session()).revoke_all_for_user(row.id, now)
             row.is_active = body.is_active
         if body.is_superuser is not MISSING:
             row.is_superuser = body.is_superuser

@@ -9,7 +9,7 @@ from typing import Any
 import bcrypt
 import httpx
 
-from impl.db.tables import UserRow
+from impl.db.tables import RefreshTokenRow, UserRow
 from tests.api.conftest import (
     DEFAULT_PASSWORD,
     Account,
@@ -291,6 +291,15 @@ async def test_unknown_refresh_token_is_invalid_grant(client: httpx.AsyncClient)
     assert_invalid_grant(await refresh(client, "not-a-token-we-issued"))
 
 
+async def usable_refresh_tokens(db: Database, user: Account) -> int:
+    return await db.count(
+        RefreshTokenRow,
+        RefreshTokenRow.user_id == uuid.UUID(user.id),
+        RefreshTokenRow.revoked_at.is_(None),
+        RefreshTokenRow.rotated_at.is_(None),
+    )
+
+
 # --- logout ------------------------------------------------------------------------------------------------------
 
 
@@ -344,6 +353,29 @@ async def test_inactive_user_can_neither_log_in_nor_use_a_token(
     # Reactivated, the account works again.
     await client.patch(f"/v1/users/{user.id}", json={"is_active": True}, headers=superuser.headers)
     await login(client, user.email, user.password)
+
+
+async def test_reactivation_does_not_bring_back_earlier_tokens(
+    client: httpx.AsyncClient, user: Account, superuser: Account, db: Database
+) -> None:
+    rotated = (await refresh(client, user.refresh_token)).json()
+    second_session = await login(client, user.email)
+    for is_active in (False, True):
+        response = await client.patch(f"/v1/users/{user.id}", json={"is_active": is_active}, headers=superuser.headers)
+        assert response.status_code == 200
+    # Every token issued before the deactivation stays dead.
+    for access_token in (user.access_token, rotated["access_token"], second_session["access_token"]):
+        assert (await client.get("/v1/users/me", headers=auth_headers(access_token))).status_code == 401
+    for refresh_token in (rotated["refresh_token"], second_session["refresh_token"]):
+        assert_invalid_grant(await refresh(client, refresh_token))
+    assert await usable_refresh_tokens(db, user) == 0
+    # The owner logs in again.
+    fresh = await login(client, user.email)
+    assert (await client.get("/v1/users/me", headers=auth_headers(fresh["access_token"]))).status_code == 200
+    # Changing other fields of an active account ends nothing.
+    await client.patch(f"/v1/users/{user.id}", json={"full_name": "Still here"}, headers=superuser.headers)
+    assert (await client.get("/v1/users/me", headers=auth_headers(fresh["access_token"]))).status_code == 200
+    assert (await refresh(client, fresh["refresh_token"])).status_code == 200
 
 
 # --- unauthenticated requests ------------------------------------------------------------------------------------
