@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import bcrypt
 import httpx
+from sqlalchemy import select, update
 
 from impl.db.tables import RefreshTokenRow, UserRow
 from tests.api.conftest import (
@@ -22,7 +24,7 @@ from tests.api.conftest import (
     register,
     unique_email,
 )
-from tests.settings import ACCESS_TOKEN_TTL_SECONDS
+from tests.settings import ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -291,6 +293,30 @@ async def test_unknown_refresh_token_is_invalid_grant(client: httpx.AsyncClient)
     assert_invalid_grant(await refresh(client, "not-a-token-we-issued"))
 
 
+async def test_an_expired_refresh_token_is_refused(client: httpx.AsyncClient, user: Account, db: Database) -> None:
+    await expire_refresh_tokens(db, user)
+    assert_invalid_grant(await refresh(client, user.refresh_token))
+    # Refused as expired, not treated as reuse: another login of the account keeps working.
+    assert (await refresh(client, (await login(client, user.email))["refresh_token"])).status_code == 200
+
+
+async def test_refresh_tokens_live_their_own_lifetime(client: httpx.AsyncClient, user: Account, db: Database) -> None:
+    rotated = (await refresh(client, user.refresh_token)).json()
+    async with db.engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                select(RefreshTokenRow.created_at, RefreshTokenRow.expires_at).where(
+                    RefreshTokenRow.user_id == uuid.UUID(user.id)
+                )
+            )
+        ).all()
+    assert len(rows) == 2  # the login's and the rotation's
+    for created_at, expires_at in rows:
+        assert expires_at - created_at == timedelta(seconds=REFRESH_TOKEN_TTL_SECONDS)
+    # The access token's lifetime is another, shorter one.
+    assert rotated["expires_in"] == ACCESS_TOKEN_TTL_SECONDS < REFRESH_TOKEN_TTL_SECONDS
+
+
 async def usable_refresh_tokens(db: Database, user: Account) -> int:
     return await db.count(
         RefreshTokenRow,
@@ -298,6 +324,15 @@ async def usable_refresh_tokens(db: Database, user: Account) -> int:
         RefreshTokenRow.revoked_at.is_(None),
         RefreshTokenRow.rotated_at.is_(None),
     )
+
+
+async def expire_refresh_tokens(db: Database, user: Account) -> None:
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            update(RefreshTokenRow)
+            .where(RefreshTokenRow.user_id == uuid.UUID(user.id))
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
 
 
 # --- logout ------------------------------------------------------------------------------------------------------
@@ -315,6 +350,15 @@ async def test_logout_revokes_the_tokens_rotated_from_the_same_login(client: htt
     # Logging out with the old (already rotated) token ends the session, the newest token included.
     assert (await client.post("/v1/auth/logout", json={"refresh_token": user.refresh_token})).status_code == 204
     assert_invalid_grant(await refresh(client, rotated["refresh_token"]))
+
+
+async def test_logout_ends_only_that_session(client: httpx.AsyncClient, user: Account, db: Database) -> None:
+    other_session = await login(client, user.email)
+    assert (await client.post("/v1/auth/logout", json={"refresh_token": user.refresh_token})).status_code == 204
+    assert_invalid_grant(await refresh(client, user.refresh_token))
+    # The account's other login is another family: untouched.
+    assert (await refresh(client, other_session["refresh_token"])).status_code == 200
+    assert await usable_refresh_tokens(db, user) == 1  # the one that refresh just issued
 
 
 async def test_logout_answers_204_for_unknown_tokens(client: httpx.AsyncClient) -> None:
