@@ -43,8 +43,9 @@ def user_model(row: UserRow) -> models.User:
 
 
 async def caller_row(principal: CurrentUser, *, for_update: bool = False) -> UserRow:
-    """The caller's own row. The authenticator loaded it in this session: an identity-map hit, not a query, unless
-    it is to be changed (then it is read again, locked)."""
+    """The caller's own row as it is now (locked, when it is to change). Usually an identity-map hit, since the
+    authenticator loaded it in this session; but the identity map holds rows weakly, so it may be read again and
+    show changes committed since authentication."""
     users = UserRepository(current_session())
     row = await (users.get_for_update(principal.id) if for_update else users.get(principal.id))
     if row is None:  # deleted between authentication and now
@@ -83,7 +84,9 @@ class Users(UsersApi[CurrentUser]):
 
     async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
         row = await caller_row(principal)
-        hashed_password, token_version = row.hashed_password, row.token_version
+        if row.token_version != principal.token_version:
+            raise Unauthorized(sent=True)  # another change ended the caller's token since it was checked
+        hashed_password = row.hashed_password
         # The slow part (verify, then hash) holds no connection, transaction or lock.
         await end_reading()
         ok, _ = await self._passwords.verify(body.current_password, hashed_password)
@@ -95,7 +98,7 @@ class Users(UsersApi[CurrentUser]):
         # applies only if nothing ended the caller's token since it was checked: of concurrent changes one wins,
         # and the others find their token ended by it.
         if not await UserRepository(current_session()).replace_password(
-            principal.id, seen_token_version=token_version, hashed_password=new_hash, now=now
+            principal.id, seen_token_version=principal.token_version, hashed_password=new_hash, now=now
         ):
             raise Unauthorized(sent=True)
         await RefreshTokenRepository(current_session()).revoke_all_for_user(principal.id, now)

@@ -173,3 +173,27 @@ async def test_concurrent_password_changes_with_one_token(client: httpx.AsyncCli
                 "/v1/auth/token", data={"grant_type": "password", "username": account.email, "password": password}
             )
             assert login.status_code == (200 if password == winner else 400), (password, login.text)
+
+
+async def test_logins_racing_a_password_change_keep_no_session_of_the_old_password(client: httpx.AsyncClient) -> None:
+    for round_ in range(ROUNDS // 2):
+        account = await new_account(client)
+        new_password = f"new password {round_}"
+        form = {"grant_type": "password", "username": account.email, "password": DEFAULT_PASSWORD}
+        logins = [client.post("/v1/auth/token", data=form) for _ in range(4)]
+        change = client.post(
+            "/v1/users/me/password",
+            json={"current_password": DEFAULT_PASSWORD, "new_password": new_password},
+            headers=account.headers,
+        )
+        responses = await concurrently(*logins[:2], change, *logins[2:])
+        assert responses.pop(2).status_code == 204
+        assert set(statuses(responses)) <= {200, 400}, statuses(responses)
+        # A login with the old password either lost, or its session was ended by the change: none survives it.
+        for issued in (r.json() for r in responses if r.status_code == 200):
+            me = await client.get("/v1/users/me", headers={"Authorization": f"Bearer {issued['access_token']}"})
+            assert me.status_code == 401
+            again = await client.post(
+                "/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
+            )
+            assert again.status_code == 400, again.text

@@ -204,7 +204,8 @@ def password_change(storm: Storm, user_id: uuid.UUID, new_password: str) -> Call
         caller = await UserRepository(current_session()).get(user_id)
         assert caller is not None
         body = models.PasswordChange(current_password=PASSWORD, new_password=new_password)
-        await storm.users.change_password(body=body, principal=CurrentUser(id=caller.id, is_superuser=False))
+        principal = CurrentUser(id=caller.id, is_superuser=False, token_version=caller.token_version)
+        await storm.users.change_password(body=body, principal=principal)
 
     return call
 
