@@ -112,6 +112,27 @@ def _json_pointer(parts: Sequence[str | int]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
+def as_bad_request(problem: ProblemError) -> ProblemError:
+    """A validation problem (422) restated as 400, for operations that declare 400 but not 422.
+
+    An OAuth2 token endpoint is one (RFC 6749 section 5.2 answers every malformed request 400). The 400 is rendered
+    through that operation's declared schema, whose defaults fill what a generic refusal cannot know (the token
+    endpoint's `error: invalid_request`); the first offending field is named in `detail`, since the 400 schema may
+    have no `errors` member.
+    """
+    errors = problem.extensions.get("errors") or []
+    detail = problem.detail or "The request is not valid."
+    if errors:
+        first = errors[0]
+        where = f"{first['in']} {first['field']}".strip()
+        detail = _printable(f"{detail.rstrip('.')}: {where}: {first['detail']}")[:2000]
+    return ProblemError(400, detail, headers=problem.headers, extensions={"errors": errors})
+
+
 def validation_problem(errors: Sequence[Mapping[str, Any]]) -> ProblemError:
     """Map Pydantic/FastAPI errors to a 422 naming every offending field (or 400 when the body is undecodable)."""
     field_errors: list[dict[str, str]] = []

@@ -10,7 +10,6 @@ import json
 import logging
 from collections.abc import AsyncIterable, Mapping
 from contextvars import ContextVar
-from http import HTTPStatus
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -30,7 +29,7 @@ from contract_runtime.contract import (
     OperationContract,
 )
 from contract_runtime.files import Binary
-from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_payload
+from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, as_bad_request, problem_payload
 from contract_runtime.request_context import current_request_context
 
 logger = logging.getLogger("contract_runtime")
@@ -205,8 +204,12 @@ def checked_problem(
         # A spec that declares only one of 400 and 422 answers both kinds of bad input with the one it declares.
         other = _BAD_REQUEST_FAMILY[error.status]
         if contract.response_for(other) is not None:
-            error.status = other
-            error.title = HTTPStatus(other).phrase if other != 422 else "Unprocessable Content"
+            if other == 400:
+                # E.g. an OAuth2 token endpoint (RFC 6749 section 5.2): the 400's detail names the first bad field.
+                error = as_bad_request(error)
+            else:
+                error.status = other
+                error.title = "Unprocessable Content"
             declared = contract.response_for(other)
     if declared is None:
         if not refusal:

@@ -32,7 +32,7 @@ class PriceBound(RootModel[StrictStr]):
             description="An exact amount with up to two decimal places, at most 1,000,000.",
             examples=["10.00"],
             max_length=10,
-            pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$",
+            pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$",
         ),
     ]
 
@@ -44,7 +44,10 @@ class ItemStatus(StrEnum):
 
 
 class Tag(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(max_length=32, min_length=1, pattern="^[^\\x00-\\x1f]*$")]
+    root: Annotated[
+        StrictStr,
+        Field(max_length=32, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
+    ]
 
 
 class Problem(BaseModel):
@@ -112,7 +115,15 @@ class UserRegister(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    email: Annotated[EmailStr, Field(examples=["ada@example.com"], max_length=254, min_length=3)]
+    email: Annotated[
+        EmailStr,
+        Field(
+            description="An email address as `format: email` defines it: RFC 5321, ASCII characters only. Internationalized addresses (RFC 6531: non-ASCII characters, or an IDNA `xn--` domain) are refused with 422. In requests, white space around the address is removed. The domain is stored lower-cased, the part before the `@` as it was sent; uniqueness and logging in ignore letter case.",
+            examples=["ada@example.com"],
+            max_length=254,
+            min_length=3,
+        ),
+    ]
     password: Annotated[
         StrictStr,
         Field(
@@ -134,16 +145,17 @@ class UserRegister(BaseModel):
     ] = MISSING
 
 
-class GrantType(StrEnum):
-    password = "password"
-    refresh_token = "refresh_token"
-
-
 class TokenRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    grant_type: GrantType
+    grant_type: Annotated[
+        StrictStr,
+        Field(
+            description="`password` or `refresh_token`. Any other grant type is refused with `unsupported_grant_type`.",
+            examples=["password", "refresh_token"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
     username: Annotated[StrictStr | MISSING, Field(max_length=254, pattern="^[^\\x00]*$")] = MISSING
     password: Annotated[StrictStr | MISSING, Field(max_length=128, pattern="^[^\\x00]*$")] = MISSING
     refresh_token: Annotated[StrictStr | MISSING, Field(max_length=128, pattern="^[^\\x00]*$")] = MISSING
@@ -185,7 +197,15 @@ class LogoutRequest(BaseModel):
 
 class User(BaseModel):
     id: Annotated[UUID, Field(examples=["0193a2b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b"])]
-    email: Annotated[EmailStr, Field(examples=["ada@example.com"], max_length=254, min_length=3)]
+    email: Annotated[
+        EmailStr,
+        Field(
+            description="An email address as `format: email` defines it: RFC 5321, ASCII characters only. Internationalized addresses (RFC 6531: non-ASCII characters, or an IDNA `xn--` domain) are refused with 422. In requests, white space around the address is removed. The domain is stored lower-cased, the part before the `@` as it was sent; uniqueness and logging in ignore letter case.",
+            examples=["ada@example.com"],
+            max_length=254,
+            min_length=3,
+        ),
+    ]
     full_name: Annotated[StrictStr | None, Field(max_length=200, pattern="^[^\\x00]*$")]
     is_active: StrictBool
     is_superuser: StrictBool
@@ -199,7 +219,12 @@ class UserUpdateMe(BaseModel):
     )
     email: Annotated[
         EmailStr | MISSING,
-        Field(examples=["ada@example.com"], max_length=254, min_length=3),
+        Field(
+            description="An email address as `format: email` defines it: RFC 5321, ASCII characters only. Internationalized addresses (RFC 6531: non-ASCII characters, or an IDNA `xn--` domain) are refused with 422. In requests, white space around the address is removed. The domain is stored lower-cased, the part before the `@` as it was sent; uniqueness and logging in ignore letter case.",
+            examples=["ada@example.com"],
+            max_length=254,
+            min_length=3,
+        ),
     ] = MISSING
     full_name: Annotated[
         StrictStr | None | MISSING,
@@ -265,7 +290,7 @@ class Item(BaseModel):
     tags: Annotated[
         list[Tag],
         Field(
-            description="At most 10 distinct tags, each 1 to 32 characters without control characters.",
+            description="At most 10 distinct tags, each 1 to 32 characters without control characters (U+0000 to U+001F, U+007F to U+009F).",
             max_length=10,
         ),
     ]
@@ -298,7 +323,7 @@ class ItemCreate(BaseModel):
     tags: Annotated[
         list[Tag],
         Field(
-            description="At most 10 distinct tags, each 1 to 32 characters without control characters.",
+            description="At most 10 distinct tags, each 1 to 32 characters without control characters (U+0000 to U+001F, U+007F to U+009F).",
             max_length=10,
             validate_default=True,
         ),
@@ -330,7 +355,7 @@ class ItemUpdate(BaseModel):
     tags: Annotated[
         list[Tag] | MISSING,
         Field(
-            description="At most 10 distinct tags, each 1 to 32 characters without control characters.",
+            description="At most 10 distinct tags, each 1 to 32 characters without control characters (U+0000 to U+001F, U+007F to U+009F).",
             max_length=10,
         ),
     ] = MISSING

@@ -6,12 +6,13 @@ from pydantic import MISSING
 
 from generated import models
 from generated.routers.articles import ArticlesApi, CreateArticle201Response
+from impl.db.repositories import AccountGoneError
 from impl.db.repositories.articles import ArticleRepository, article_key
 from impl.db.tables import ArticleRow, UserRow
 from impl.db.types import new_id, utcnow
 from impl.pagination import decode_article_key, encode_article_key, split_page
 from impl.principal import CurrentUser
-from impl.problems import Forbidden, NotFound
+from impl.problems import AccountGone, Forbidden, NotFound
 from impl.unit_of_work import current_session
 from impl.users import caller_row
 
@@ -27,6 +28,9 @@ def article_model(row: ArticleRow, author: UserRow) -> models.Article:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+NO_SUCH_ARTICLE = "There is no article with this id."
 
 
 def _visible(row: ArticleRow, principal: CurrentUser | None) -> bool:
@@ -65,18 +69,21 @@ class Articles(ArticlesApi[CurrentUser]):
             created_at=now,
             updated_at=now,
         )
-        await ArticleRepository(current_session()).add(row)
+        try:
+            await ArticleRepository(current_session()).add(row)
+        except AccountGoneError:
+            raise AccountGone() from None
         return CreateArticle201Response(body=article_model(row, author), location=f"/v1/articles/{row.id}")
 
     @staticmethod
-    async def _article(article_id: UUID, principal: CurrentUser | None) -> ArticleRow:
-        row = await ArticleRepository(current_session()).get_with_author(article_id)
+    async def _article(article_id: UUID, principal: CurrentUser | None, *, for_update: bool = False) -> ArticleRow:
+        row = await ArticleRepository(current_session()).get_with_author(article_id, for_update=for_update)
         if row is None or not _visible(row, principal):
-            raise NotFound("There is no article with this id.")
+            raise NotFound(NO_SUCH_ARTICLE)
         return row
 
-    async def _editable(self, article_id: UUID, principal: CurrentUser) -> ArticleRow:
-        row = await self._article(article_id, principal)
+    async def _editable(self, article_id: UUID, principal: CurrentUser, *, for_update: bool = False) -> ArticleRow:
+        row = await self._article(article_id, principal, for_update=for_update)
         if not principal.may_access(row.author_id):
             raise Forbidden("Only the author or a superuser may change this article.")
         return row
@@ -88,7 +95,8 @@ class Articles(ArticlesApi[CurrentUser]):
     async def update_article(
         self, *, article_id: UUID, body: models.ArticleUpdate, principal: CurrentUser
     ) -> models.Article:
-        row = await self._editable(article_id, principal)
+        # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404.
+        row = await self._editable(article_id, principal, for_update=True)
         now = utcnow()
         if body.title is not MISSING:
             row.title = body.title
@@ -102,4 +110,7 @@ class Articles(ArticlesApi[CurrentUser]):
         return article_model(row, row.author)
 
     async def delete_article(self, *, article_id: UUID, principal: CurrentUser) -> None:
-        await ArticleRepository(current_session()).delete(await self._editable(article_id, principal))
+        await self._editable(article_id, principal)
+        # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
+        if not await ArticleRepository(current_session()).delete(article_id):
+            raise NotFound(NO_SUCH_ARTICLE)

@@ -15,12 +15,16 @@ from impl.db.types import new_id, utcnow
 from impl.problems import Conflict, RefreshTokenReused, TokenRequestError
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec, hash_refresh_token, new_refresh_token
-from impl.unit_of_work import current_session
-from impl.users import EMAIL_TAKEN, user_model
+from impl.unit_of_work import current_session, end_reading
+from impl.users import EMAIL_TAKEN, contract_email, user_model
 
 # One message for an unknown email, a wrong password and an inactive account: the answer must not tell them apart.
 BAD_CREDENTIALS = "The credentials are not valid."
 BAD_REFRESH_TOKEN = "The refresh token is not valid."
+UNSUPPORTED_GRANT = "Only the `password` and `refresh_token` grant types are supported."
+
+PASSWORD_GRANT = "password"
+REFRESH_TOKEN_GRANT = "refresh_token"
 
 
 class Auth(AuthApi):
@@ -30,11 +34,14 @@ class Auth(AuthApi):
         self._refresh_ttl = refresh_ttl
 
     async def register_user(self, *, body: models.UserRegister) -> RegisterUser201Response:
+        email = contract_email(str(body.email))
+        # Hashed before the database is touched: the slow part holds no connection, transaction or lock.
+        hashed_password = await self._passwords.hash(body.password)
         now = utcnow()
         row = UserRow(
             id=new_id(),
-            email=str(body.email),
-            hashed_password=await self._passwords.hash(body.password),
+            email=email,
+            hashed_password=hashed_password,
             full_name=None if body.full_name is MISSING else body.full_name,
             is_active=True,
             is_superuser=False,
@@ -49,32 +56,46 @@ class Auth(AuthApi):
         return RegisterUser201Response(body=user_model(row), location=f"/v1/users/{row.id}")
 
     async def issue_token(self, *, body: models.TokenRequest) -> models.TokenResponse:
-        if body.grant_type is models.GrantType.password:
+        if body.grant_type == PASSWORD_GRANT:
             if body.username is MISSING or body.password is MISSING:
                 raise TokenRequestError("invalid_request", "The password grant needs `username` and `password`.")
             user = await self._check_password(body.username, body.password)
             family_id = new_id()
-        else:
+        elif body.grant_type == REFRESH_TOKEN_GRANT:
             if body.refresh_token is MISSING:
                 raise TokenRequestError("invalid_request", "The refresh_token grant needs `refresh_token`.")
             user, family_id = await self._rotate(body.refresh_token)
+        else:
+            raise TokenRequestError("unsupported_grant_type", UNSUPPORTED_GRANT)
         return await self._issue(user, family_id)
 
     async def logout(self, *, body: models.LogoutRequest) -> None:
         tokens = RefreshTokenRepository(current_session())
         row = await tokens.get_by_hash(hash_refresh_token(body.refresh_token))
         if row is not None:
+            # The account's lock first, like every change to its sessions (see UserRepository.get_for_update).
+            await UserRepository(current_session()).get_for_update(row.user_id)
             await tokens.revoke_family(row.family_id, utcnow())
 
     async def _check_password(self, email: str, password: str) -> UserRow:
-        user = await UserRepository(current_session()).get_by_email(email)
-        if user is None:
+        """The account ``email`` and ``password`` log in to, locked for issuing its tokens."""
+        users = UserRepository(current_session())
+        # Surrounding white space is not part of an address (registration removes it too).
+        found = await users.get_by_email(email.strip())
+        # The slow part (verifying) holds no connection, transaction or lock.
+        await end_reading()
+        if found is None:
             await self._passwords.verify_dummy(password)  # same work as a real check: no timing oracle
             raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
-        ok, upgraded_hash = await self._passwords.verify(password, user.hashed_password)
-        if not ok or not user.is_active:
+        ok, upgraded_hash = await self._passwords.verify(password, found.hashed_password)
+        if not ok or not found.is_active:
             raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
-        if upgraded_hash is not None:  # e.g. a legacy bcrypt hash: re-hash with the current argon2 parameters
+        user = await users.get_for_update(found.id)
+        # A password change or a deactivation while the password was checked ends what it checked.
+        if user is None or not user.is_active or user.token_version != found.token_version:
+            raise TokenRequestError("invalid_grant", BAD_CREDENTIALS)
+        if upgraded_hash is not None and user.hashed_password == found.hashed_password:
+            # e.g. a legacy bcrypt hash: re-hash with the current argon2 parameters
             user.hashed_password = upgraded_hash
         return user
 
@@ -84,13 +105,15 @@ class Auth(AuthApi):
         row = await tokens.get_by_hash(hash_refresh_token(presented))
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise TokenRequestError("invalid_grant", BAD_REFRESH_TOKEN)
-        # The conditional update lets exactly one of two concurrent uses win; the loser is treated as reuse.
-        if row.rotated_at is not None or not await tokens.mark_rotated(row.id, now):
-            await tokens.revoke_family(row.family_id, now)
-            raise RefreshTokenReused()
-        user = await UserRepository(current_session()).get(row.user_id)
+        # Every change to an account's sessions locks the account first: concurrent uses of one token queue
+        # there (they would otherwise deadlock on the token rows), and a deletion of the account waits.
+        user = await UserRepository(current_session()).get_for_update(row.user_id)
         if user is None or not user.is_active:
             raise TokenRequestError("invalid_grant", BAD_REFRESH_TOKEN)
+        # The conditional update lets exactly one use win; any other is a reuse, which revokes the family.
+        if not await tokens.mark_rotated(row.id, now):
+            await tokens.revoke_family(row.family_id, now)
+            raise RefreshTokenReused()
         return user, row.family_id
 
     async def _issue(self, user: UserRow, family_id: UUID) -> models.TokenResponse:

@@ -7,15 +7,17 @@ from pydantic import MISSING
 
 from generated import models
 from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort
+from impl.db.repositories import AccountGoneError
 from impl.db.repositories.items import ItemRepository, item_key
 from impl.db.tables import ItemRow
 from impl.db.types import new_id, utcnow
 from impl.pagination import decode_item_key, encode_item_key, split_page
 from impl.principal import CurrentUser
-from impl.problems import NotFound
+from impl.problems import AccountGone, NotFound
 from impl.unit_of_work import current_session
 
 CENT = Decimal("0.01")
+NO_SUCH_ITEM = "There is no item with this id."
 
 
 def item_model(row: ItemRow) -> models.Item:
@@ -71,21 +73,26 @@ class Items(ItemsApi[CurrentUser]):
             created_at=now,
             updated_at=now,
         )
-        await ItemRepository(current_session()).add(row)
+        try:
+            await ItemRepository(current_session()).add(row)
+        except AccountGoneError:
+            raise AccountGone() from None
         return CreateItem201Response(body=item_model(row), location=f"/v1/items/{row.id}")
 
     @staticmethod
-    async def _visible_item(item_id: UUID, principal: CurrentUser) -> ItemRow:
-        row = await ItemRepository(current_session()).get(item_id)
+    async def _visible_item(item_id: UUID, principal: CurrentUser, *, for_update: bool = False) -> ItemRow:
+        items = ItemRepository(current_session())
+        row = await (items.get_for_update(item_id) if for_update else items.get(item_id))
         if row is None or not principal.may_access(row.owner_id):
-            raise NotFound("There is no item with this id.")
+            raise NotFound(NO_SUCH_ITEM)
         return row
 
     async def get_item(self, *, item_id: UUID, principal: CurrentUser) -> models.Item:
         return item_model(await self._visible_item(item_id, principal))
 
     async def update_item(self, *, item_id: UUID, body: models.ItemUpdate, principal: CurrentUser) -> models.Item:
-        row = await self._visible_item(item_id, principal)
+        # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404.
+        row = await self._visible_item(item_id, principal, for_update=True)
         if body.name is not MISSING:
             row.name = body.name
         if body.description is not MISSING:
@@ -100,4 +107,7 @@ class Items(ItemsApi[CurrentUser]):
         return item_model(row)
 
     async def delete_item(self, *, item_id: UUID, principal: CurrentUser) -> None:
-        await ItemRepository(current_session()).delete(await self._visible_item(item_id, principal))
+        await self._visible_item(item_id, principal)
+        # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
+        if not await ItemRepository(current_session()).delete(item_id):
+            raise NotFound(NO_SUCH_ITEM)

@@ -8,6 +8,9 @@ from uuid import UUID
 class CurrentUser:
     id: UUID
     is_superuser: bool
+    # The token_version the caller's access token was checked against: an operation that must not outlive the
+    # token (a password change) compares it with the account as it is when it writes.
+    token_version: int
 
     def may_access(self, owner_id: UUID) -> bool:
         """Owners see their own resources; superusers see everything."""

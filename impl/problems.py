@@ -17,6 +17,14 @@ class Unauthorized(ProblemError):
         super().__init__(401, detail, headers={"WWW-Authenticate": challenge})
 
 
+class AccountGone(Unauthorized):
+    """401: the account the access token belongs to was deleted while the request ran (a later request would get
+    the same answer from the authenticator)."""
+
+    def __init__(self) -> None:
+        super().__init__("The account this access token belongs to no longer exists.", sent=True)
+
+
 class Forbidden(ProblemError):
     def __init__(self, detail: str) -> None:
         super().__init__(403, detail)
@@ -32,9 +40,28 @@ class Conflict(ProblemError):
         super().__init__(409, detail)
 
 
+class InvalidField(ProblemError):
+    """422 naming one body field whose value the spec refuses but the generated validation let through."""
+
+    def __init__(self, pointer: str, detail: str, error_type: str) -> None:
+        error = {"in": "body", "field": pointer, "detail": detail, "type": error_type}
+        super().__init__(422, "The request does not match the API contract.", extensions={"errors": [error]})
+
+
 class ServiceUnavailable(ProblemError):
     def __init__(self, detail: str) -> None:
         super().__init__(503, detail)
+
+
+class PasswordHashingBusy(ProblemError):
+    """503 when the password hashing queue is full: bounded work instead of an ever longer wait."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            503,
+            f"Too many password checks are waiting; retry in {retry_after_seconds} seconds.",
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
 
 
 class TooManyRequests(ProblemError):

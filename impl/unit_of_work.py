@@ -1,6 +1,9 @@
 """The request boundary: one session per request, committed (or rolled back) before the response is sent.
 
 Implementations and repositories never commit; they reach the request's session through `current_session()`.
+An operation that does slow work between reading and writing (checking a password) ends its read-only part with
+`end_reading()`, so that nothing is held meanwhile: no pooled connection, no transaction, no lock (on SQLite every
+transaction holds the database's write lock).
 It is also the one place where "the database is unavailable" (down, frozen, too slow, out of connections) becomes
 the declared 503 with `Retry-After`, whichever query of whichever operation met it (see impl/db/errors.py).
 """
@@ -9,8 +12,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from typing import Final
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from impl.db.errors import database_unavailable_cause, describe_database_error
 from impl.outages import OutageLog
@@ -20,12 +26,44 @@ logger = logging.getLogger(__name__)
 
 _session: ContextVar[AsyncSession] = ContextVar("request_session")
 
+# session.info key: set once the current transaction has written.
+_WROTE: Final = "unit_of_work.wrote"
+
+
+class RequestSession(Session):
+    """The synchronous session behind each request's AsyncSession; it notes whether its transaction has written."""
+
+
+@event.listens_for(RequestSession, "after_flush")
+def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(RequestSession, "do_orm_execute")
+def _note_write_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
 
 def current_session() -> AsyncSession:
     try:
         return _session.get()
     except LookupError:
         raise RuntimeError("no request session: code reached the database outside a request scope") from None
+
+
+async def end_reading() -> None:
+    """End the request's transaction, which must only have read, and give its connection back.
+
+    Rows loaded so far are detached: their values stay readable, but read a row again (locked, when it is to
+    change) before writing it. The next query begins a new transaction, committed at the request boundary as
+    usual. Raises RuntimeError after a write: a write is only ever committed by the request boundary.
+    """
+    session = current_session()
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_reading() after a write: writes are committed at the request boundary only")
+    session.expunge_all()
+    await session.rollback()
 
 
 class UnitOfWork:
@@ -48,7 +86,7 @@ class UnitOfWork:
 
     @asynccontextmanager
     async def _scope(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
+        async with self._sessions(sync_session_class=RequestSession) as session:
             token = _session.set(session)
             try:
                 yield session

@@ -13,11 +13,21 @@ from impl.db.tables import UserRow
 from impl.db.types import utcnow
 from impl.pagination import decode_user_key, encode_user_key, split_page
 from impl.principal import CurrentUser
-from impl.problems import Conflict, Forbidden, NotFound
+from impl.problems import AccountGone, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 from impl.security.passwords import PasswordHasher
-from impl.unit_of_work import current_session
+from impl.unit_of_work import current_session, end_reading
 
 EMAIL_TAKEN = "This email is already registered."
+NO_SUCH_USER = "There is no account with this id."
+
+
+def contract_email(email: str) -> str:
+    """The address to store, if the spec can carry it. `format: email` is RFC 5321: ASCII only. The generated
+    validation (email-validator) also accepts internationalized addresses, and turns an IDNA `xn--` domain into
+    Unicode; every later answer carrying one would break the schema, so they are refused here."""
+    if not email.isascii():
+        raise InvalidField("/email", "Only ASCII email addresses (RFC 5321) are accepted.", "email_not_ascii")
+    return email
 
 
 def user_model(row: UserRow) -> models.User:
@@ -32,11 +42,14 @@ def user_model(row: UserRow) -> models.User:
     )
 
 
-async def caller_row(principal: CurrentUser) -> UserRow:
-    """The caller's own row. The authenticator loaded it in this session: an identity-map hit, not a query."""
-    row = await UserRepository(current_session()).get(principal.id)
+async def caller_row(principal: CurrentUser, *, for_update: bool = False) -> UserRow:
+    """The caller's own row as it is now (locked, when it is to change). Usually an identity-map hit, since the
+    authenticator loaded it in this session; but the identity map holds rows weakly, so it may be read again and
+    show changes committed since authentication."""
+    users = UserRepository(current_session())
+    row = await (users.get_for_update(principal.id) if for_update else users.get(principal.id))
     if row is None:  # deleted between authentication and now
-        raise NotFound("The account no longer exists.")
+        raise AccountGone()
     return row
 
 
@@ -53,11 +66,11 @@ class Users(UsersApi[CurrentUser]):
         return user_model(await caller_row(principal))
 
     async def update_current_user(self, *, body: models.UserUpdateMe, principal: CurrentUser) -> models.User:
-        row = await caller_row(principal)
+        row = await caller_row(principal, for_update=True)
         users = UserRepository(current_session())
         if body.email is not MISSING:
             try:
-                await users.update_email(row, str(body.email))
+                await users.update_email(row, contract_email(str(body.email)))
             except EmailTakenError:
                 raise Conflict(EMAIL_TAKEN) from None
         if body.full_name is not MISSING:
@@ -66,19 +79,29 @@ class Users(UsersApi[CurrentUser]):
         return user_model(row)
 
     async def delete_current_user(self, *, principal: CurrentUser) -> None:
-        await UserRepository(current_session()).delete(await caller_row(principal))
+        if not await UserRepository(current_session()).delete(principal.id):
+            raise AccountGone()
 
     async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
         row = await caller_row(principal)
-        ok, _ = await self._passwords.verify(body.current_password, row.hashed_password)
+        if row.token_version != principal.token_version:
+            raise Unauthorized(sent=True)  # another change ended the caller's token since it was checked
+        hashed_password = row.hashed_password
+        # The slow part (verify, then hash) holds no connection, transaction or lock.
+        await end_reading()
+        ok, _ = await self._passwords.verify(body.current_password, hashed_password)
         if not ok:
             raise Forbidden("The current password is not correct.")
+        new_hash = await self._passwords.hash(body.new_password)
         now = utcnow()
-        row.hashed_password = await self._passwords.hash(body.new_password)
-        # Access tokens carry the version they were issued under: bumping it ends every earlier one.
-        row.token_version += 1
-        row.updated_at = now
-        await RefreshTokenRepository(current_session()).revoke_all_for_user(row.id, now)
+        # Access tokens carry the version they were issued under: bumping it ends every earlier one. The update
+        # applies only if nothing ended the caller's token since it was checked: of concurrent changes one wins,
+        # and the others find their token ended by it.
+        if not await UserRepository(current_session()).replace_password(
+            principal.id, seen_token_version=principal.token_version, hashed_password=new_hash, now=now
+        ):
+            raise Unauthorized(sent=True)
+        await RefreshTokenRepository(current_session()).revoke_all_for_user(principal.id, now)
 
     async def list_users(
         self,
@@ -101,26 +124,35 @@ class Users(UsersApi[CurrentUser]):
         page, next_cursor = split_page(rows, limit, lambda row: encode_user_key(user_key(row)))
         return models.UserPage(items=[user_model(r) for r in page], next_cursor=next_cursor)
 
-    async def _user(self, user_id: UUID, principal: CurrentUser) -> UserRow:
+    async def _user(self, user_id: UUID, principal: CurrentUser, *, for_update: bool = False) -> UserRow:
         _require_superuser(principal)
-        row = await UserRepository(current_session()).get(user_id)
+        users = UserRepository(current_session())
+        row = await (users.get_for_update(user_id) if for_update else users.get(user_id))
         if row is None:
-            raise NotFound("There is no account with this id.")
+            raise NotFound(NO_SUCH_USER)
         return row
 
     async def get_user(self, *, user_id: UUID, principal: CurrentUser) -> models.User:
         return user_model(await self._user(user_id, principal))
 
     async def update_user(self, *, user_id: UUID, body: models.UserUpdateAdmin, principal: CurrentUser) -> models.User:
-        row = await self._user(user_id, principal)
+        row = await self._user(user_id, principal, for_update=True)
+        now = utcnow()
         if body.full_name is not MISSING:
             row.full_name = body.full_name
         if body.is_active is not MISSING:
+            if row.is_active and not body.is_active:
+                # Deactivation ends every session for good: reactivating the account later must not revive them.
+                row.token_version += 1
+                await RefreshTokenRepository(current_session()).revoke_all_for_user(row.id, now)
             row.is_active = body.is_active
         if body.is_superuser is not MISSING:
             row.is_superuser = body.is_superuser
-        row.updated_at = utcnow()
+        row.updated_at = now
         return user_model(row)
 
     async def delete_user(self, *, user_id: UUID, principal: CurrentUser) -> None:
-        await UserRepository(current_session()).delete(await self._user(user_id, principal))
+        _require_superuser(principal)
+        # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
+        if not await UserRepository(current_session()).delete(user_id):
+            raise NotFound(NO_SUCH_USER)

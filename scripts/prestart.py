@@ -366,7 +366,7 @@ async def ensure_first_superuser(settings: Settings) -> SuperuserOutcome:
     """Make sure FIRST_SUPERUSER_EMAIL is an active superuser; create it with FIRST_SUPERUSER_PASSWORD if missing.
 
     An existing account (email compared case-insensitively) keeps its password: changing the
-    setting later does not reset it. Commits once.
+    setting later does not reset it.
     """
     email = settings.first_superuser_email
     secret = settings.first_superuser_password
@@ -376,41 +376,47 @@ async def ensure_first_superuser(settings: Settings) -> SuperuserOutcome:
     password = secret.get_secret_value()
     _check_superuser_credentials(email, password)
 
-    hasher = PasswordHasher.from_settings(settings)
     engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
     try:
-        async with create_session_factory(engine)() as session, session.begin():
-            users = UserRepository(session)
-            row = await users.get_by_email(email)
-            if row is not None:
-                outcome = _promote(row)
-            else:
-                now = utcnow()
-                candidate = UserRow(
-                    id=new_id(),
-                    email=email,
-                    hashed_password=await hasher.hash(password),
-                    full_name=None,
-                    is_active=True,
-                    is_superuser=True,
-                    token_version=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-                try:
-                    # In a savepoint: losing the race to a concurrent prestart only rolls that back.
-                    await users.add(candidate)
-                    outcome = SuperuserOutcome.CREATED
-                except EmailTakenError:
-                    # Created meanwhile by another prestart; the unique constraint decided, now it is visible.
-                    row = await users.get_by_email(email)
-                    if row is None:
-                        raise
-                    outcome = _promote(row)
+        # Looked up first: an existing account is promoted without hashing a password or attempting an INSERT.
+        async with sessions() as session, session.begin():
+            row = await UserRepository(session).get_by_email(email)
+            outcome = None if row is None else _promote(row)
+        if outcome is None:
+            # Hashed with no transaction open (on SQLite that would hold the database's write lock).
+            hashed_password = await PasswordHasher.from_settings(settings).hash(password)
+            async with sessions() as session, session.begin():
+                outcome = await _create_or_promote(UserRepository(session), email, hashed_password)
     finally:
         await engine.dispose()
     logger.info("first superuser %s: %s", email, outcome.value)
     return outcome
+
+
+async def _create_or_promote(users: UserRepository, email: str, hashed_password: str) -> SuperuserOutcome:
+    now = utcnow()
+    candidate = UserRow(
+        id=new_id(),
+        email=email,
+        hashed_password=hashed_password,
+        full_name=None,
+        is_active=True,
+        is_superuser=True,
+        token_version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        # In a savepoint: losing the race to a concurrent prestart only rolls that back.
+        await users.add(candidate)
+    except EmailTakenError:
+        # Created meanwhile by another prestart; the unique constraint decided, now it is visible.
+        row = await users.get_by_email(email)
+        if row is None:
+            raise
+        return _promote(row)
+    return SuperuserOutcome.CREATED
 
 
 def _promote(row: UserRow) -> SuperuserOutcome:

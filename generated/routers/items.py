@@ -64,10 +64,10 @@ class ListItemsParameters:
     ] = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     max_price: Annotated[
-        str | None, Field(max_length=10, pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$")
+        str | None, Field(max_length=10, pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$")
     ] = None
     min_price: Annotated[
-        str | None, Field(max_length=10, pattern="^(?:0|[1-9][0-9]{0,5}|1000000)(?:\\.[0-9]{1,2})?$")
+        str | None, Field(max_length=10, pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$")
     ] = None
     q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
     sort: ListItemsSort = "-created_at"

@@ -15,8 +15,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import MutableMapping
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 from typing import Any
@@ -80,26 +79,24 @@ DB_POOL_CHECKED_OUT = Gauge(
 
 
 class PasswordHashingGauges:
-    """What the password hasher reports: call `waiting()` around taking a slot, `running()` around the hash."""
+    """What the password hasher reports: a hash is queued, then started and finished on a hashing thread (or dropped
+    while still queued)."""
 
     def set_capacity(self, slots: int) -> None:
         PASSWORD_HASH_SLOTS.set(slots)
 
-    @contextmanager
-    def waiting(self) -> Iterator[None]:
+    def queued(self) -> None:
         PASSWORD_HASHES_WAITING.inc()
-        try:
-            yield
-        finally:
-            PASSWORD_HASHES_WAITING.dec()
 
-    @contextmanager
-    def running(self) -> Iterator[None]:
+    def started(self) -> None:
+        PASSWORD_HASHES_WAITING.dec()
         PASSWORD_HASHES_RUNNING.inc()
-        try:
-            yield
-        finally:
-            PASSWORD_HASHES_RUNNING.dec()
+
+    def finished(self) -> None:
+        PASSWORD_HASHES_RUNNING.dec()
+
+    def dropped(self) -> None:
+        PASSWORD_HASHES_WAITING.dec()
 
 
 password_hashing = PasswordHashingGauges()
@@ -112,11 +109,17 @@ def instrument_engine(engine: AsyncEngine) -> None:
     if callable(size):  # a QueuePool; NullPool (tests) has no size
         DB_POOL_SIZE.set(size())
 
-    def checked_out(*_: Any) -> None:
-        DB_POOL_CHECKED_OUT.inc()
+    # The connections themselves, not a running count: an invalidated connection (a database outage) can be checked
+    # in without a matching checkout event, and a count would drift below zero.
+    in_use: set[int] = set()
 
-    def checked_in(*_: Any) -> None:
-        DB_POOL_CHECKED_OUT.dec()
+    def checked_out(dbapi_connection: Any, *_: Any) -> None:
+        in_use.add(id(dbapi_connection))
+        DB_POOL_CHECKED_OUT.set(len(in_use))
+
+    def checked_in(dbapi_connection: Any, *_: Any) -> None:
+        in_use.discard(id(dbapi_connection))
+        DB_POOL_CHECKED_OUT.set(len(in_use))
 
     event.listen(engine.sync_engine, "checkout", checked_out)
     event.listen(engine.sync_engine, "checkin", checked_in)

@@ -25,7 +25,7 @@ class BearerAuthenticator:
         user = await UserRepository(current_session()).get(claims.subject)
         if user is None or not user.is_active or user.token_version != claims.token_version:
             raise Unauthorized(sent=True)
-        return CurrentUser(id=user.id, is_superuser=user.is_superuser)
+        return CurrentUser(id=user.id, is_superuser=user.is_superuser, token_version=user.token_version)
 
     async def authenticate(self, request: Request, credential: Credential) -> CurrentUser:
         return await self._authenticate(credential.token)

@@ -1,21 +1,28 @@
 """Password hashing: Argon2id for new hashes, legacy bcrypt accepted and upgraded on login.
 
-Argon2 and bcrypt are deliberately slow and CPU/memory bound, so every public method
-is async and runs the work in a worker thread; running it on the event loop would stall
-every other request for tens of milliseconds per login.
+Argon2 and bcrypt are deliberately slow and CPU/memory bound, so every public method is async and runs the work
+on the hasher's own threads; running it on the event loop would stall every other request for tens of
+milliseconds per login. The threads bound the CPU and memory hashing takes (`max_concurrent` hashes at once, each
+holding `memory_cost_kib`), and a bounded queue in front of them bounds the wait: when it is full, the caller gets
+`PasswordHashingBusy` (503 with Retry-After) at once. Callers hold no database connection while they wait (see
+`impl.unit_of_work.end_reading`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import math
 import threading
+import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio.to_thread
 from passlib.context import CryptContext
 
 from impl.observability.metrics import password_hashing
+from impl.problems import PasswordHashingBusy
 
 if TYPE_CHECKING:
     from impl.settings import Settings
@@ -40,7 +47,12 @@ class PasswordHasher:
     """
 
     def __init__(
-        self, time_cost: int = 3, memory_cost_kib: int = 65_536, parallelism: int = 4, max_concurrent: int = 4
+        self,
+        time_cost: int = 2,
+        memory_cost_kib: int = 19_456,
+        parallelism: int = 1,
+        max_concurrent: int = 1,
+        max_waiting: int = 32,
     ) -> None:
         self.time_cost = time_cost
         self.memory_cost_kib = memory_cost_kib
@@ -57,9 +69,14 @@ class PasswordHasher:
         # import or startup) does not pay for a full Argon2 hash.
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
-        # Each Argon2 run holds memory_cost_kib of RAM: bound how many run at once (waiting threads hold none).
-        # A thread semaphore, not an anyio limiter: those belong to one event loop.
-        self._slots = threading.BoundedSemaphore(max_concurrent)
+        # Argon2 runs only on these threads: at most max_concurrent hashes at once, each holding memory_cost_kib.
+        # Threads and a thread lock rather than asyncio primitives: those belong to one event loop.
+        self._workers = ThreadPoolExecutor(max_workers=max_concurrent, thread_name_prefix="password-hash")
+        self._max_concurrent = max_concurrent
+        self._capacity = max_concurrent + max_waiting
+        self._admitted = 0
+        self._admission = threading.Lock()
+        self._mean_seconds = 0.05  # moving average of one hash's duration, for Retry-After
         password_hashing.set_capacity(max_concurrent)
 
     @classmethod
@@ -69,7 +86,13 @@ class PasswordHasher:
             memory_cost_kib=settings.argon2_memory_cost_kib,
             parallelism=settings.argon2_parallelism,
             max_concurrent=settings.password_hash_concurrency,
+            max_waiting=settings.password_hash_queue_limit,
         )
+
+    @property
+    def in_flight(self) -> int:
+        """Hashes and verifications admitted and not finished yet (running or queued)."""
+        return self._admitted
 
     async def hash(self, password: str) -> str:
         """Return an Argon2id hash of `password` with the current parameters.
@@ -77,7 +100,7 @@ class PasswordHasher:
         Raises ValueError for a password passlib refuses (over 4096 bytes); the API caps
         passwords far below that.
         """
-        return await anyio.to_thread.run_sync(self._bounded, self._hash_sync, password)
+        return await self._run(self._hash_sync, password)
 
     async def verify(self, password: str, hashed: str) -> tuple[bool, str | None]:
         """Check `password` against a stored hash.
@@ -86,7 +109,7 @@ class PasswordHasher:
         hash is bcrypt or Argon2 with outdated parameters, and should replace it.
         A malformed or unrecognised stored hash gives (False, None), never an exception.
         """
-        return await anyio.to_thread.run_sync(self._bounded, self._verify_sync, password, hashed)
+        return await self._run(self._verify_sync, password, hashed)
 
     async def verify_dummy(self, password: str) -> None:
         """Spend the same work as `verify` against a real Argon2 hash, and discard it.
@@ -94,18 +117,47 @@ class PasswordHasher:
         Call this when the account does not exist, so that an unknown email and a wrong
         password take the same time and cannot be told apart.
         """
-        await anyio.to_thread.run_sync(self._bounded, self._verify_dummy_sync, password)
+        await self._run(self._verify_dummy_sync, password)
 
-    # --- synchronous parts, only ever run in worker threads -------------------------
+    # --- admission: a bounded queue in front of the hashing threads --------------------
 
-    def _bounded(self, work: Callable[..., _T], *args: str) -> _T:
-        with password_hashing.waiting():
-            self._slots.acquire()
+    async def _run(self, work: Callable[..., _T], *args: str) -> _T:
+        with self._admission:
+            if self._admitted >= self._capacity:
+                raise PasswordHashingBusy(self._retry_after_seconds())
+            self._admitted += 1
+        password_hashing.queued()
         try:
-            with password_hashing.running():
-                return work(*args)
+            future = self._workers.submit(self._timed, work, *args)
+        except BaseException:
+            self._release()
+            raise
+        # Released when the work ends (or is cancelled while queued), even if the awaiting request went away.
+        future.add_done_callback(self._release)
+        return await asyncio.wrap_future(future)
+
+    def _release(self, done: Future[Any] | None = None) -> None:
+        if done is None or done.cancelled():  # it never reached a hashing thread
+            password_hashing.dropped()
+        with self._admission:
+            self._admitted -= 1
+
+    def _retry_after_seconds(self) -> int:
+        # About the time a full queue takes to drain.
+        return min(3600, max(1, math.ceil(self._capacity * self._mean_seconds / self._max_concurrent)))
+
+    # --- synchronous parts, only ever run in the hashing threads --------------------------
+
+    def _timed(self, work: Callable[..., _T], *args: str) -> _T:
+        password_hashing.started()
+        started = time.perf_counter()
+        try:
+            return work(*args)
         finally:
-            self._slots.release()
+            password_hashing.finished()
+            elapsed = time.perf_counter() - started
+            with self._admission:
+                self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * elapsed
 
     def _hash_sync(self, password: str) -> str:
         result: str = self._context.hash(password)

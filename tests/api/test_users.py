@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -78,6 +79,17 @@ async def test_patch_me_with_nothing_changes_nothing(client: httpx.AsyncClient, 
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
     }
+
+
+async def test_patch_me_moves_updated_at_only(client: httpx.AsyncClient, user: Account) -> None:
+    before = (await client.get("/v1/users/me", headers=user.headers)).json()
+    for change in ({"full_name": "Ada King"}, {"email": unique_email("moved")}, {}):
+        response = await client.patch("/v1/users/me", json=change, headers=user.headers)
+        after = response.json()
+        assert datetime.fromisoformat(after["updated_at"]) > datetime.fromisoformat(before["updated_at"]), change
+        assert after["created_at"] == before["created_at"]
+        assert (await client.get("/v1/users/me", headers=user.headers)).json() == after
+        before = after
 
 
 async def test_patch_me_email(client: httpx.AsyncClient, user: Account) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.engine import Engine, make_url
 
 from impl.db.engine import create_engine, create_session_factory
 from impl.db.repositories.users import UserRepository
@@ -153,6 +154,44 @@ async def test_an_existing_account_in_another_case_is_promoted(database_url: str
     # Only the flags change: the email as typed and the password stay.
     assert user.email == "Admin@EXAMPLE.com"
     assert user.hashed_password == "existing-hash"
+
+
+async def test_an_existing_account_is_looked_up_not_reinserted(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a case-insensitive lookup: no password is hashed and no INSERT is tried (and refused) for it."""
+    await migrate(database_url)
+    await prestart(make_settings(database_url), wait_seconds=10)
+    hashes: list[str] = []
+    original_hash = PasswordHasher.hash
+
+    async def counting_hash(self: PasswordHasher, password: str) -> str:
+        hashes.append(password)
+        return await original_hash(self, password)
+
+    monkeypatch.setattr(PasswordHasher, "hash", counting_hash)
+    with recorded_statements() as statements:
+        outcome = await ensure_first_superuser(make_settings(database_url, email=EMAIL.upper()))
+
+    assert outcome is SuperuserOutcome.UNCHANGED
+    assert hashes == []
+    assert not [s for s in statements if s.lstrip().upper().startswith("INSERT")], statements
+    assert len(await all_users(database_url)) == 1
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """Every SQL statement any engine sends meanwhile."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 async def test_without_a_configured_superuser_only_migrates(database_url: str) -> None:

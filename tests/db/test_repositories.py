@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from impl.db.engine import create_engine, create_session_factory
 from impl.db.repositories import (
+    AccountGoneError,
     ArticleRepository,
     EmailTakenError,
     ItemRepository,
@@ -447,7 +448,8 @@ async def test_item_filters_and_lifecycle(sessions: Sessions) -> None:
         loaded = await items.get(draft.id)
         assert loaded is not None
         assert loaded.tags == ["lighting", "brass"]
-        await items.delete(loaded)
+        assert await items.delete(loaded.id) is True
+        assert await items.delete(loaded.id) is False  # gone: the second delete finds nothing
 
     async with sessions() as session:
         assert await ItemRepository(session).get(draft.id) is None
@@ -610,10 +612,7 @@ async def test_deleting_a_user_cascades_to_everything_they_own(sessions: Session
             await RefreshTokenRepository(session).add(new_token(owner))
 
     async with sessions() as session, session.begin():
-        users = UserRepository(session)
-        row = await users.get(doomed.id)
-        assert row is not None
-        await users.delete(row)
+        assert await UserRepository(session).delete(doomed.id) is True
 
     async with sessions() as session:
         assert await UserRepository(session).get(doomed.id) is None
@@ -660,3 +659,57 @@ def test_name_order_is_code_point_order_on_postgresql_whatever_the_locale() -> N
     assert sql("postgresql+asyncpg://").endswith('ORDER BY items.name COLLATE "C"')
     # SQLite's default BINARY collation already compares code points.
     assert sql("sqlite+aiosqlite://").endswith("ORDER BY items.name")
+
+
+# --- what concurrent writers rely on ----------------------------------------------------------------------------
+
+
+async def test_rows_added_for_a_deleted_account_are_refused_as_account_gone(sessions: Sessions) -> None:
+    gone = await add_user(sessions)
+    async with sessions() as session, session.begin():
+        assert await UserRepository(session).delete(gone.id) is True
+    for add in (
+        lambda session: ItemRepository(session).add(new_item(gone)),
+        lambda session: ArticleRepository(session).add(new_article(gone, published_at=None)),
+    ):
+        async with sessions() as session:
+            with pytest.raises(AccountGoneError) as refused:
+                await add(session)
+            assert refused.value.user_id == gone.id
+
+
+async def test_replace_password_applies_only_to_the_version_it_saw(sessions: Sessions) -> None:
+    user = await add_user(sessions)
+    async with sessions() as session, session.begin():
+        users = UserRepository(session)
+        assert await users.replace_password(user.id, seen_token_version=0, hashed_password="first", now=T0)
+        # Another change saw version 0 too: it lost.
+        assert not await users.replace_password(user.id, seen_token_version=0, hashed_password="second", now=T0)
+        assert not await users.replace_password(uuid.uuid4(), seen_token_version=0, hashed_password="x", now=T0)
+    async with sessions() as session:
+        row = await UserRepository(session).get(user.id)
+        assert row is not None
+        assert (row.hashed_password, row.token_version, row.updated_at) == ("first", 1, T0)
+
+
+async def test_get_for_update_waits_for_a_concurrent_delete_and_sees_it(
+    sessions: Sessions, engine: AsyncEngine
+) -> None:
+    """What PATCH racing DELETE relies on: the locked read waits for the deleting transaction, then finds nothing
+    (instead of a later UPDATE matching no row)."""
+    owner = await add_user(sessions)
+    async with sessions() as session, session.begin():
+        item = await ItemRepository(session).add(new_item(owner))
+
+    async with sessions() as deleting, sessions() as patching:
+        async with deleting.begin():
+            assert await ItemRepository(deleting).delete(item.id) is True
+
+            async def locked_read() -> ItemRow | None:
+                async with patching.begin():
+                    return await ItemRepository(patching).get_for_update(item.id)
+
+            # Started while the deletion holds the row (PostgreSQL) / the write lock (SQLite).
+            reader = asyncio.create_task(locked_read())
+            await wait_until_someone_waits_for_a_lock(engine)
+        assert await reader is None

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from impl.settings import Settings
 from tests.observability.conftest import Server, parse_json_lines, stop, uvicorn_server
 from tests.observability.metrics_text import sample
 
@@ -157,7 +158,8 @@ async def test_metrics_add_up_every_worker(database_url: str, tmp_path: Path) ->
             assert sample(text, "http_request_duration_seconds_count", operation="getLiveness", method="GET") == sent
             # Only this scrape is in flight, summed over the live workers.
             assert sample(text, "http_requests_in_flight") == 1
-            assert sample(text, "password_hash_slots") == 2 * 4  # PASSWORD_HASH_CONCURRENCY per worker
+            # PASSWORD_HASH_CONCURRENCY per worker.
+            assert sample(text, "password_hash_slots") == 2 * Settings.model_fields["password_hash_concurrency"].default
         await stop(server)
     for record in parse_json_lines(server.stderr()):
         assert {"timestamp", "level", "logger", "event"} <= record.keys()

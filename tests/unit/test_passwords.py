@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import bcrypt
 import pytest
 
+from impl.problems import PasswordHashingBusy
 from impl.security.passwords import PasswordHasher
 from impl.settings import Settings
 
@@ -160,3 +162,71 @@ async def test_work_runs_off_the_event_loop(operation: str) -> None:
     observed_tick_before_return = await worker
     await tick
     assert observed_tick_before_return is True
+
+
+# --- cost and bounds --------------------------------------------------------------------------------------------
+
+# OWASP Password Storage Cheat Sheet, Argon2id: at least 19 MiB of memory, 2 iterations, 1 degree of parallelism.
+OWASP_MEMORY_KIB, OWASP_TIME_COST = 19_456, 2
+
+
+def test_default_cost_meets_owasp_with_one_lane() -> None:
+    settings = Settings(_env_file=None)
+    for memory, time_cost, lanes in (
+        (settings.argon2_memory_cost_kib, settings.argon2_time_cost, settings.argon2_parallelism),
+        (PasswordHasher().memory_cost_kib, PasswordHasher().time_cost, PasswordHasher().parallelism),
+    ):
+        assert memory >= OWASP_MEMORY_KIB
+        assert time_cost >= OWASP_TIME_COST
+        # One lane: a hash takes one core, however many logins arrive (the others keep serving).
+        assert lanes == 1
+    # One hash at a time per process, so memory stays at one Argon2 block whatever the storm.
+    assert settings.password_hash_concurrency == 1
+
+
+async def test_hashes_of_the_previous_defaults_verify_and_are_upgraded() -> None:
+    """Accounts hashed with the earlier defaults (64 MiB, 3 iterations, 4 lanes) keep logging in, and their hash
+    is replaced with one of the current defaults on the way."""
+    previous = PasswordHasher(time_cost=3, memory_cost_kib=65_536, parallelism=4)
+    current = PasswordHasher()
+    ok, upgraded = await current.verify("pw-123456", await previous.hash("pw-123456"))
+    assert ok is True
+    assert upgraded is not None
+    assert upgraded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert await current.verify("pw-123456", upgraded) == (True, None)
+
+
+async def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Poll with a deadline (a liveness bound, not a timing claim)."""
+    deadline = asyncio.get_running_loop().time() + 10
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, what
+        await asyncio.sleep(0.001)
+
+
+async def test_a_full_queue_answers_busy_at_once_instead_of_waiting() -> None:
+    # Real, slow hashing (about 0.1 s each): one running, one waiting fill this hasher.
+    hasher = PasswordHasher(time_cost=3, memory_cost_kib=65_536, parallelism=1, max_concurrent=1, max_waiting=1)
+    admitted = [asyncio.create_task(hasher.hash(f"pw-{i}-123456")) for i in range(2)]
+    await wait_until(lambda: hasher.in_flight == 2, "both hashes admitted")
+    with pytest.raises(PasswordHashingBusy) as refused:
+        await hasher.verify("pw-123456", "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")
+    assert refused.value.status == 503
+    assert int(refused.value.headers["Retry-After"]) >= 1
+    # The admitted ones were not disturbed, and the queue empties again.
+    for task in admitted:
+        assert (await task).startswith("$argon2id$")
+    assert hasher.in_flight == 0
+    assert (await hasher.hash("pw-123456")).startswith("$argon2id$")
+
+
+async def test_a_caller_that_goes_away_gives_its_place_back() -> None:
+    hasher = PasswordHasher(time_cost=3, memory_cost_kib=65_536, parallelism=1, max_concurrent=1, max_waiting=3)
+    running = asyncio.create_task(hasher.hash("pw-running"))
+    waiting = [asyncio.create_task(hasher.hash(f"pw-waiting-{i}")) for i in range(3)]
+    await wait_until(lambda: hasher.in_flight == 4, "all admitted")
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
+    await running
+    await wait_until(lambda: hasher.in_flight == 0, "every place given back")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, true
+from sqlalchemy import delete, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload
 
 from impl.db.repositories._sql import contains_insensitive, keyset_after
+from impl.db.repositories.errors import AccountGoneError, is_foreign_key_violation
 from impl.db.tables import ArticleRow
 from impl.pagination import ArticleKey
 
@@ -30,18 +32,31 @@ class ArticleRepository:
         """The article without its author (``row.author`` raises); see :meth:`get_with_author`."""
         return await self._session.get(ArticleRow, article_id)
 
-    async def get_with_author(self, article_id: uuid.UUID) -> ArticleRow | None:
+    async def get_with_author(self, article_id: uuid.UUID, *, for_update: bool = False) -> ArticleRow | None:
+        """The article and its author; with ``for_update`` the article (not the author) is locked until the
+        transaction ends, so a concurrent change or deletion waits, and one that committed first is seen."""
         statement = select(ArticleRow).options(joinedload(ArticleRow.author)).where(ArticleRow.id == article_id)
+        if for_update:
+            statement = statement.with_for_update(of=ArticleRow, key_share=True).execution_options(
+                populate_existing=True
+            )
         return (await self._session.scalars(statement)).one_or_none()
 
     async def add(self, row: ArticleRow) -> ArticleRow:
-        self._session.add(row)
-        await self._session.flush()
+        """Insert ``row``; raises AccountGoneError if its author was deleted meanwhile."""
+        try:
+            self._session.add(row)
+            await self._session.flush()
+        except IntegrityError as exc:
+            if is_foreign_key_violation(exc):
+                raise AccountGoneError(row.author_id) from exc
+            raise
         return row
 
-    async def delete(self, row: ArticleRow) -> None:
-        await self._session.delete(row)
-        await self._session.flush()
+    async def delete(self, article_id: uuid.UUID) -> bool:
+        """Delete the article; False if it was already gone (of two concurrent deletes, exactly one is True)."""
+        statement = delete(ArticleRow).where(ArticleRow.id == article_id).returning(ArticleRow.id)
+        return (await self._session.execute(statement)).first() is not None
 
     async def list_published_page(
         self,

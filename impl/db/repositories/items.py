@@ -6,10 +6,12 @@ import uuid
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import SQLColumnExpression, select
+from sqlalchemy import SQLColumnExpression, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.repositories._sql import binary_order, contains_insensitive, keyset_after
+from impl.db.repositories.errors import AccountGoneError, is_foreign_key_violation
 from impl.db.tables import ItemRow
 from impl.pagination import ItemKey
 
@@ -31,14 +33,36 @@ class ItemRepository:
     async def get(self, item_id: uuid.UUID) -> ItemRow | None:
         return await self._session.get(ItemRow, item_id)
 
+    async def get_for_update(self, item_id: uuid.UUID) -> ItemRow | None:
+        """The item, locked until the transaction ends; None if it is gone.
+
+        A concurrent change or deletion of the item waits for this transaction, and one that committed first is
+        seen: an item deleted meanwhile is None here rather than a failed UPDATE later.
+        """
+        statement = (
+            select(ItemRow)
+            .where(ItemRow.id == item_id)
+            .with_for_update(key_share=True)  # FOR NO KEY UPDATE (no FOR UPDATE on SQLite: writers are serialized)
+            .execution_options(populate_existing=True)
+        )
+        return (await self._session.scalars(statement)).one_or_none()
+
     async def add(self, row: ItemRow) -> ItemRow:
-        self._session.add(row)
-        await self._session.flush()
+        """Insert ``row``; raises AccountGoneError if its owner was deleted meanwhile."""
+        try:
+            self._session.add(row)
+            await self._session.flush()
+        except IntegrityError as exc:
+            if is_foreign_key_violation(exc):
+                raise AccountGoneError(row.owner_id) from exc
+            raise
         return row
 
-    async def delete(self, row: ItemRow) -> None:
-        await self._session.delete(row)
-        await self._session.flush()
+    async def delete(self, item_id: uuid.UUID) -> bool:
+        """Delete the item; False if it was already gone. One statement decides, so of two concurrent deletes
+        exactly one returns True."""
+        result = await self._session.execute(delete(ItemRow).where(ItemRow.id == item_id).returning(ItemRow.id))
+        return result.first() is not None
 
     async def list_page(
         self,

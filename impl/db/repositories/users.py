@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,21 @@ class UserRepository:
 
     async def get(self, user_id: uuid.UUID) -> UserRow | None:
         return await self._session.get(UserRow, user_id)
+
+    async def get_for_update(self, user_id: uuid.UUID) -> UserRow | None:
+        """The account as committed now, locked until the transaction ends; None if it is gone.
+
+        FOR NO KEY UPDATE: rows referring to the account (items, tokens) can still be inserted meanwhile. Every
+        change to an account's refresh tokens takes this lock first, so concurrent uses of one token queue here
+        instead of deadlocking on the token rows; a deletion of the account waits for it too.
+        """
+        statement = (
+            select(UserRow)
+            .where(UserRow.id == user_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        )
+        return (await self._session.scalars(statement)).one_or_none()
 
     async def get_by_email(self, email: str) -> UserRow | None:
         statement = select(UserRow).where(UserRow.email_normalized == normalize_email(email))
@@ -61,10 +77,26 @@ class UserRepository:
             raise
         return row
 
-    async def delete(self, row: UserRow) -> None:
-        """Delete the account; the database cascades to its items, articles and refresh tokens."""
-        await self._session.delete(row)
-        await self._session.flush()
+    async def replace_password(
+        self, user_id: uuid.UUID, *, seen_token_version: int, hashed_password: str, now: datetime
+    ) -> bool:
+        """Store a new password hash and end every access token issued before (token_version + 1), unless something
+        ended them since ``seen_token_version`` was read (another password change, a deactivation) or the account
+        is gone: then False, and nothing changes. One conditional UPDATE: of concurrent changes, one wins."""
+        statement = (
+            update(UserRow)
+            .where(UserRow.id == user_id, UserRow.token_version == seen_token_version)
+            .values(hashed_password=hashed_password, token_version=UserRow.token_version + 1, updated_at=now)
+            .returning(UserRow.id)
+        )
+        result = await self._session.execute(statement, execution_options={"synchronize_session": "fetch"})
+        return result.first() is not None
+
+    async def delete(self, user_id: uuid.UUID) -> bool:
+        """Delete the account (the database cascades to its items, articles and refresh tokens); False if it was
+        already gone. One statement decides, so of two concurrent deletes exactly one returns True."""
+        result = await self._session.execute(delete(UserRow).where(UserRow.id == user_id).returning(UserRow.id))
+        return result.first() is not None
 
     async def list_page(
         self,
