@@ -107,11 +107,21 @@ def _form(body: bytes, spec: MediaSpec, registry: Mapping[str, Schema]) -> dict[
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
         grouped.setdefault(key, []).append(value)
+    declared = text.declared_properties(spec.schema, registry) if spec.schema else {}
+    # Fields the schema says nothing about (no property, no additionalProperties schema, not forbidden).
+    others = text.resolve(spec.schema, registry).get("additionalProperties", True) if spec.schema else True
     errors: list[dict[str, Any]] = []
-    for key, values in grouped.items():
-        text_errors(key, (), errors)
+    for key, values in list(grouped.items()):
+        found: list[dict[str, Any]] = []
+        text_errors(key, (), found)
         for value in values:
-            text_errors(value, (key,), errors)
+            text_errors(value, (key,), found)
+        if found and key not in declared and others is True:
+            # A field the schema does not name, in a form that allows others: ignored, whatever it holds (OAuth2's
+            # token endpoint must ignore unrecognized parameters, RFC 6749 section 3.2).
+            del grouped[key]
+            continue
+        errors.extend(found)
     if errors:
         raise BodyErrors(errors)
     return {
