@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from contract_runtime import encoding, media
+from contract_runtime import encoding, jsontext, media
 from contract_runtime.contract import (
     BINARY,
     JSON,
@@ -269,7 +269,7 @@ def check_outgoing(request: Request, contract: OperationContract, response: Resp
         raise ContractViolation(f"{where}: {content_type!r} is not declared")
     if spec.kind == JSON and spec.type is not None:
         try:
-            encoding.adapter(spec.type).validate_json(body)
-        except ValidationError as exc:
+            encoding.adapter(spec.type).validate_python(jsontext.loads(body))
+        except ValueError as exc:  # not JSON, or a ValidationError
             raise ContractViolation(f"{where}: body breaks its schema: {exc}") from exc
     return response

@@ -11,9 +11,8 @@ from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
-from pydantic import ValidationError
 
-from contract_runtime import encoding, media
+from contract_runtime import encoding, jsontext, media
 from contract_runtime.contract import JSON, ContractViolation, OutgoingContract, response_for
 
 
@@ -80,7 +79,9 @@ async def send(
             chosen = next((m for m in contract.body.media if encoding.fits(m, body)), None)
             if chosen is None:
                 raise ContractViolation(f"{contract.name}: a {type(body).__name__} fits no declared media type")
-            encoded = encoding.encode(chosen, chosen.media_type, body, contract.schemas, contract.name)
+            encoded = encoding.encode(
+                chosen, chosen.media_type, body, contract.schemas, contract.name, hidden="readOnly"
+            )
             if not isinstance(encoded, bytes):
                 raise ContractViolation(f"{contract.name}: outgoing bodies are sent whole, not streamed")
             content = encoded
@@ -100,7 +101,7 @@ async def send(
             raise UndeclaredReply(f"{contract.name}: the receiver answered {status} as undeclared {content_type}")
         if chosen.kind == JSON and chosen.type is not None:
             try:
-                parsed = encoding.adapter(chosen.type).validate_json(reply_body)
-            except ValidationError as exc:
+                parsed = encoding.adapter(chosen.type).validate_python(jsontext.loads(reply_body))
+            except ValueError as exc:  # not JSON, or a ValidationError
                 raise UndeclaredReply(f"{contract.name}: the receiver's {status} breaks its schema: {exc}") from exc
     return Reply(status=status, body=parsed, headers=reply_headers)

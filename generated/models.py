@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     RootModel,
     StrictBool,
+    StrictInt,
     StrictStr,
 )
 
@@ -63,7 +64,7 @@ class Problem(BaseModel):
             pattern="^[^\\x00]*$",
         ),
     ]
-    status: Annotated[int, Field(description="The HTTP status code.", ge=400, le=599)]
+    status: Annotated[StrictInt, Field(description="The HTTP status code.", ge=400, le=599)]
     detail: Annotated[
         StrictStr | MISSING,
         Field(
@@ -153,7 +154,7 @@ class TokenResponse(BaseModel):
     ]
     token_type: Annotated[Literal["bearer"], Field(max_length=6)]
     expires_in: Annotated[
-        int,
+        StrictInt,
         Field(description="Seconds until the access token expires.", ge=1, le=86400),
     ]
     refresh_token: Annotated[

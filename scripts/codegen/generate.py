@@ -14,6 +14,7 @@ templates rendered with jinja2 (render.py) -> ruff. The package imports only the
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import filecmp
 import json
@@ -49,10 +50,14 @@ DCG_OPTIONS = [
     "--deserialize-default-values=enum",
     "--output-datetime-class=AwareDatetime",
     "--collapse-root-models",
-    # JSON strings and booleans must not be coerced ("1" is no boolean, 1 is no string).
+    # JSON types are not coerced: "1" is no boolean, 1 no string, "5" and true no number, in any position (inside
+    # a oneOf member too). JSON bodies are parsed with integral numbers as ints (contract_runtime.jsontext), so
+    # 181.0 is still the integer JSON Schema says it is.
     "--strict-types",
     "str",
     "bool",
+    "int",
+    "float",
     "--disable-timestamp",
 ]
 
@@ -119,7 +124,10 @@ def generate_into(out: Path, spec: Path, command: str) -> Api:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         hoisted = work / f"{spec.stem}.json"
-        hoisted.write_text(json.dumps(document))
+        modelled = copy.deepcopy(document)
+        for schema in modelled["components"]["schemas"].values():
+            reader.bound_integer_formats(schema)
+        hoisted.write_text(json.dumps(modelled))
         models_py, metadata = work / "models.py", work / "models.json"
         overrides = _binary_overrides(api, document, spec_reader)
         if document.get("components", {}).get("schemas"):

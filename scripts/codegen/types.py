@@ -62,7 +62,8 @@ class Typer:
             if name not in self.skeletons:
                 self.skeletons[name] = {}
                 self.skeletons[name] = self.skeleton(self.reader.resolve(schema), depth + 1)
-            return {"$ref": name}
+            # OAS 3.1 lets a property's $ref carry readOnly/writeOnly beside it.
+            return {"$ref": name, **{k: True for k in ("readOnly", "writeOnly") if schema.get(k) is True}}
         if isinstance(ref, str):
             return self.skeleton(self.reader.resolve(schema), depth + 1)
         found: dict[str, Any] = {}
@@ -79,12 +80,38 @@ class Typer:
             found["items"] = self.skeleton(schema["items"], depth + 1)
         if isinstance(schema.get("properties"), dict):
             found["properties"] = {k: self.skeleton(v, depth + 1) for k, v in schema["properties"].items()}
+        if isinstance(schema.get("required"), list) and schema["required"]:
+            found["required"] = [str(name) for name in schema["required"]]
+        for key in ("readOnly", "writeOnly"):
+            if schema.get(key) is True:
+                found[key] = True
         if isinstance(schema.get("additionalProperties"), dict):
             found["additionalProperties"] = self.skeleton(schema["additionalProperties"], depth + 1)
         for key in ("oneOf", "anyOf", "allOf"):
             if isinstance(schema.get(key), list):
                 found[key] = [self.skeleton(s, depth + 1) for s in schema[key]]
         return found
+
+    def mentions(self, schema: Any, key: str, seen: set[str] | None = None) -> bool:
+        """Whether `key: true` appears anywhere in the schema (through $refs)."""
+        seen = set() if seen is None else seen
+        if isinstance(schema, list):
+            return any(self.mentions(s, key, seen) for s in schema)
+        if not isinstance(schema, dict):
+            return False
+        if schema.get(key) is True:
+            return True
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            if ref in seen:
+                return False
+            seen.add(ref)
+            return self.mentions(self.reader.resolve({"$ref": ref}), key, seen)
+        return any(
+            self.mentions(value, key, seen)
+            for name, value in schema.items()
+            if name not in ("example", "examples", "default", "enum", "const") and isinstance(value, dict | list)
+        )
 
     # --- types ---------------------------------------------------------------------------------------------------
 
@@ -142,6 +169,7 @@ class Typer:
                             kwargs.append(f"{arg}={resolved[key]!r}")
         elif kinds in ("integer", "number"):
             py = "int" if kinds == "integer" else "float"
+            validators.append("STRICT_NUMBER")
             if constraints:
                 kwargs.extend(self.bounds(resolved))
         elif kinds == "boolean":
@@ -207,10 +235,14 @@ class Typer:
             else:
                 py, kwargs, validators = self.scalar(media.schema, media.pointer + "/schema", constraints=True)
                 media.py_type = py
-                media.runtime_type = self.annotated(
-                    py, kwargs, [v for v in validators if v == "DATE_TEXT" or v == "DATE_TIME_TEXT"]
-                )
-        if (media.kind in ("xml", "form", "multipart") or (request and media.kind == "json")) and media.schema:
+                # A text/plain body arrives as text: its number is read from it; JSON ones hold numbers already.
+                kept = {"DATE_TEXT", "DATE_TIME_TEXT"} | ({"STRICT_NUMBER"} if media.kind != "text" else set())
+                media.runtime_type = self.annotated(py, kwargs, [v for v in validators if v in kept])
+        # What leaves drops the members the spec says never travel that way (writeOnly in answers, readOnly in
+        # requests this API sends): their JSON media get a skeleton too, when their schema has any.
+        hidden = "writeOnly" if outgoing else "readOnly"
+        wanted = media.kind in ("xml", "form", "multipart") or (request and media.kind == "json")
+        if media.schema and (wanted or (not request and self.mentions(media.schema, hidden))):
             media.skeleton = self.skeleton(media.schema)
         if media.kind == "xml":
             ref = media.schema.get("$ref", "") if isinstance(media.schema, dict) else ""
