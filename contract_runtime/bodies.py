@@ -159,6 +159,7 @@ async def _multipart(request: Request, spec: MediaSpec, registry: Mapping[str, S
     for key, values in grouped.items():
         schema = text.property_schema(spec.schema, key, registry)
         files = [v for v in values if isinstance(v, UploadFile)]
+        _check_part_types(key, files, spec)
         if files:
             uploaded = [UploadedFile(await f.read(), filename=f.filename, content_type=f.content_type) for f in files]
             found[key] = (
@@ -168,6 +169,17 @@ async def _multipart(request: Request, spec: MediaSpec, registry: Mapping[str, S
         found[key] = _field_value(key, [str(v) for v in values], schema, spec, registry)
     await form.close()
     return _with_empty_arrays(found, spec.schema, registry)
+
+
+def _check_part_types(name: str, files: list[UploadFile], spec: MediaSpec) -> None:
+    """File parts come in the media types their Encoding declares (a comma-separated list, ranges allowed)."""
+    encoding = spec.encoding.get(name)
+    if encoding is None or not encoding.content_type or not files:
+        return
+    allowed = [part.strip() for part in encoding.content_type.split(",") if part.strip()]
+    for file in files:
+        if not any(media.matches(declared, file.content_type or "application/octet-stream") for declared in allowed):
+            raise Refusal(415, f"The part `{name}` must be {' or '.join(allowed)}.")
 
 
 _CHARSET = re.compile(r"[A-Za-z0-9._-]{1,40}")

@@ -136,6 +136,8 @@ def _path_value(raw: str, spec: ParameterSpec, registry: Mapping[str, Schema]) -
         return _from_text(raw[1:], spec, registry, "." if spec.explode else ",")
     if spec.style == "matrix":
         prefix = f";{spec.name}="
+        if not raw.startswith(";"):
+            raise ParameterError("must start with `;` (matrix style)")
         if text.is_array(spec.schema, registry) and spec.explode:
             parts = raw.split(";")[1:]
             if not all(p.startswith(f"{spec.name}=") for p in parts):

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (datamodel-code-generator==datamodel-codegen 0.89.0).
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (datamodel-code-generator==0.89.0).
 # Change openapi.yaml or scripts/codegen/, then run it again.
 # mypy: disable-error-code="assignment"
 

@@ -152,9 +152,9 @@ def generate_into(out: Path, spec: Path, command: str) -> Api:
         if missing:
             raise ExceptionGroup("the document cannot be generated", missing)
         files = render.render(api)
-        dcg_version = subprocess.run(
+        dcg_version = subprocess.run(  # "datamodel-codegen 0.89.0"
             [PYTHON, "-m", "datamodel_code_generator", "--version"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
+        ).stdout.split()[-1]
         (out / "routers").mkdir(parents=True)
         generated_by = header(source, command)
         models = strip_tool_header(models_py.read_text())

@@ -148,6 +148,10 @@ class Operation:
     default_status: int | None = None
     return_type: str = "None"
     aliases: dict[str, str] = field(default_factory=dict)  # named Literal types of enum parameters
+    # When its answers' media types hold different Python types (a model as JSON, a string as CSV), the
+    # implementation is told which one the client negotiated, as this keyword.
+    media_type_keyword: str | None = None
+    media_type_alias: str = ""  # its type: a named Literal of the media types
 
     @property
     def principal_type(self) -> str:

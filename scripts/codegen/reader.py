@@ -292,6 +292,8 @@ class Reader:
         op = item[method]
         op_id = str(op.get("operationId") or names.derived_operation_id(method, path))
         name = names.unique(names.snake(op_id), self.operation_names)
+        if not op.get("operationId"):
+            op_id = name  # a derived id is unique too (`get_pets_photos_2`): logs and errors name one operation
         tags = op.get("tags") or []
         x_interface = op.get("x-interface")
         group = str(x_interface or (tags[0] if tags else DEFAULT_GROUP))

@@ -266,7 +266,7 @@ class Typer:
             else:
                 py = py if py.endswith("| None") or py == "Any" else f"{py} | None"
                 param.default = "None"
-        param.py_type = py
+        param.py_type = plain(py)
         param.field_meta = self.annotated(py, kwargs, validators)
 
     def response(self, response: Response, outgoing: bool) -> None:
@@ -318,8 +318,17 @@ class Typer:
                     op.responses[index] = copy.copy(r)
                     answers[answers.index(r)] = op.responses[index]
             for r in answers:
-                r.class_name = f"{names.pascal(op.name)}{r.status.capitalize()}Response"
+                r.class_name = (
+                    f"{names.pascal(op.name)}{r.status.capitalize() if r.status == 'default' else r.status}Response"
+                )
             op.return_type = " | ".join(r.class_name for r in answers)
+        offered = [m for r in op.responses if r.status.startswith("2") or r.status == "default" for m in r.media]
+        if len({m.py_type for m in offered}) > 1:
+            taken = {p.keyword for p in op.params} | {"body", "principal"}
+            op.media_type_keyword = names.unique("media_type", taken)
+            op.media_type_alias = f"{names.pascal(op.name)}MediaType"
+            choices = dict.fromkeys(m.media_type for m in offered)
+            op.aliases[op.media_type_alias] = "Literal[" + ", ".join(repr(m) for m in choices) + "]"
         for callback in op.callbacks:
             self.outgoing(callback)
 
@@ -344,6 +353,21 @@ class Typer:
             if not response.media or not response.media[0].py_type:
                 self.response(response, outgoing=True)
         api.skeletons = self.skeletons
+
+
+class _Unannotate(ast.NodeTransformer):
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id == "Annotated" and isinstance(node.slice, ast.Tuple):
+            return self.visit(node.slice.elts[0])
+        self.generic_visit(node)
+        return node
+
+
+def plain(type_source: str) -> str:
+    """A type without its validation metadata (`list[Annotated[int, ...]]` -> `list[int]`): what an interface
+    method states; the parameters dataclass keeps the metadata."""
+    tree = _Unannotate().visit(ast.parse(type_source, mode="eval"))
+    return ast.unparse(tree)
 
 
 def unresolved(api: Api) -> list[SpecError]:
