@@ -117,6 +117,15 @@ def render(
         declared = DeclaredResponse(status=str(status))
     if declared is None:
         raise ContractViolation(f"{contract.operation_id} does not declare status {status}")
+    for name, value in (headers or {}).items():
+        header = declared.header(name)
+        if value is not None and header is not None and header.type is not None:
+            try:
+                encoding.adapter(header.type).validate_python(value)
+            except ValidationError as exc:
+                raise ContractViolation(
+                    f"{contract.operation_id} {status} header {name} breaks its schema: {exc}"
+                ) from exc
     typed = {name: encoding.header_text(value) for name, value in (headers or {}).items() if value is not None}
     all_headers = _headers(contract.operation_id, status, declared, typed, strict=True)
     if not declared.content:

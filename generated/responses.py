@@ -4,6 +4,10 @@
 """The shared responses of openapi.yaml (components/responses), one DeclaredResponse per status they are
 used with."""
 
+from typing import Annotated
+
+from pydantic import Field
+
 from contract_runtime import DeclaredResponse, HeaderSpec, MediaSpec
 
 from . import models
@@ -201,7 +205,13 @@ UNAUTHORIZED_401 = DeclaredResponse(
     status="401",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
-        HeaderSpec(name="WWW-Authenticate", required=True, schema={"type": "string"}, keyword="www_authenticate"),
+        HeaderSpec(
+            name="WWW-Authenticate",
+            required=True,
+            schema={"type": "string"},
+            keyword="www_authenticate",
+            type=Annotated[str, Field(max_length=512, pattern="^Bearer(?: .+)?$")],
+        ),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,

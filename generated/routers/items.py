@@ -203,6 +203,7 @@ CREATE_ITEM = OperationContract(
                     required=True,
                     schema={"type": "string", "format": "uri-reference"},
                     keyword="location",
+                    type=Annotated[str, Field(max_length=2048)],
                 ),
                 HeaderSpec(
                     name="RateLimit-Limit",

@@ -167,6 +167,32 @@ def validate(document: dict[str, Any], source: str) -> None:
 
     validator = OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
     for error in validator(document).iter_errors():
-        path = "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path)
+        where = list(error.absolute_path)
+        # Schema Objects are checked by a validator of their own: its paths start at the schema, so find it.
+        located = _locate(document, where, error.instance) if where and where[0] not in document else where
+        pointer = "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in located or where)
         message = str(error.message).splitlines()[0][:300]
-        raise SpecError(source, "#/" + path if path else "#", f"is not valid OpenAPI: {message}")
+        if isinstance(error.instance, bool) and "is not of type 'string'" in message:
+            message += " (YAML reads unquoted on/off/yes/no/true/false as booleans: quote the value)"
+        raise SpecError(source, pointer, f"is not valid OpenAPI: {message}")
+
+
+def _locate(document: Any, relative: list[Any], instance: Any) -> list[Any] | None:
+    """The first place in the document (in document order) where `relative` leads to `instance`."""
+    stack: list[tuple[list[Any], Any]] = [([], document)]
+    while stack:
+        path, node = stack.pop(0)
+        target: Any = node
+        for part in relative:
+            if (isinstance(target, dict) and part in target) or (
+                isinstance(target, list) and isinstance(part, int) and part < len(target)
+            ):
+                target = target[part]
+            else:
+                break
+        else:
+            if target == instance and type(target) is type(instance):
+                return [*path, *relative]
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        stack.extend(([*path, key], child) for key, child in children if isinstance(child, dict | list))
+    return None

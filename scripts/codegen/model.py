@@ -71,6 +71,7 @@ class Header:
     const: str | None
     keyword: str | None = None  # set when the implementation supplies it
     py_type: str = ""
+    runtime_type: str = ""  # the type (with its constraints) a value the implementation supplies is checked by
     skeleton: Any = None
 
 

@@ -277,8 +277,10 @@ class Typer:
         taken: set[str] = {"status", "body", "headers"}
         for header in response.headers:
             header.skeleton = self.skeleton(header.schema)
-            py, _, _ = self.scalar(header.schema, response.pointer + "/headers", constraints=False)
-            header.py_type = py if py != "Any" else "str"
+            py, kwargs, validators = self.scalar(header.schema, response.pointer + "/headers", constraints=True)
+            header.py_type = plain(py) if py != "Any" else "str"
+            if header.supplied_by is None and header.const is None and (kwargs or py.startswith("models.")):
+                header.runtime_type = self.annotated(py, kwargs, [v for v in validators if v != "STRICT_NUMBER"])
             if header.supplied_by is None and header.const is None:
                 header.keyword = names.unique(names.snake(header.name), taken)
 
@@ -323,7 +325,10 @@ class Typer:
                 )
             op.return_type = " | ".join(r.class_name for r in answers)
         offered = [m for r in op.responses if r.status.startswith("2") or r.status == "default" for m in r.media]
-        if len({m.py_type for m in offered}) > 1:
+        by_media_type: dict[str, set[str]] = {}
+        for m in offered:
+            by_media_type.setdefault(m.media_type, set()).add(m.py_type)
+        if len({frozenset(types) for types in by_media_type.values()}) > 1:
             taken = {p.keyword for p in op.params} | {"body", "principal"}
             op.media_type_keyword = names.unique("media_type", taken)
             op.media_type_alias = f"{names.pascal(op.name)}MediaType"
@@ -358,7 +363,8 @@ class Typer:
 class _Unannotate(ast.NodeTransformer):
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         if isinstance(node.value, ast.Name) and node.value.id == "Annotated" and isinstance(node.slice, ast.Tuple):
-            return self.visit(node.slice.elts[0])
+            first: ast.AST = self.visit(node.slice.elts[0])
+            return first
         self.generic_visit(node)
         return node
 
