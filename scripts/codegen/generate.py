@@ -203,10 +203,25 @@ def diff(expected: Path, actual: Path, label: str) -> list[str]:
     return problems
 
 
-def report(error: BaseException) -> None:
+def shown(path: Path) -> str:
+    """A path as the person running the command would write it: relative to the working directory when inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def report(error: BaseException, spec: Path | None = None) -> None:
+    """One line per problem: the document (as the command named it), the JSON pointer, what to change."""
     errors = error.exceptions if isinstance(error, ExceptionGroup) else [error]
     for each in errors:
-        sys.stderr.write(f"{each}\n")
+        if isinstance(each, SpecError):
+            source = Path(each.source)
+            if spec is not None and not source.is_absolute() and source.name == spec.name:
+                source = spec  # the reader names the root document by its file name
+            sys.stderr.write(f"{shown(source)}{each.pointer}: {each.message}\n")
+        else:
+            sys.stderr.write(f"{each}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,10 +254,20 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(out, target)
             print(f"wrote {len(tree(target))} files to {target}")
     except (SpecError, ExceptionGroup) as error:
-        report(error)
+        report(error, spec)
         return 1
     except GenerationFailed as error:
         sys.stderr.write(f"{error}\n")
+        return 1
+    except RecursionError:
+        sys.stderr.write(f"{shown(spec)}#: nests too deeply to be read (a schema or $ref chain without end?)\n")
+        return 1
+    except Exception as error:  # never a traceback: one line, and where to look
+        message = " ".join(str(error).split())[:300]
+        sys.stderr.write(
+            f"{shown(spec)}#: the generator failed on this document ({type(error).__name__}: {message}); "
+            "please report it with the document\n"
+        )
         return 1
     return 0
 

@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         except (SpecError, ExceptionGroup) as error:
             from scripts.codegen.generate import report
 
-            report(error)
+            report(error, args.spec)
             return 1
         print(f"mock of {args.spec} on http://{args.host}:{args.port}", flush=True)
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
