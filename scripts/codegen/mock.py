@@ -56,6 +56,7 @@ class Samples:
         self.reader = Reader(document, source)
         self.document = document
         self.source = source
+        self.reported: set[str] = set()
 
     def resolve(self, node: Any) -> Any:
         return self.reader.resolve(node)
@@ -90,7 +91,8 @@ class Samples:
             errors = self.schema_errors(schema, candidate)
             if not errors:
                 return typed
-            if index < len(examples):
+            if index < len(examples) and errors[0] not in self.reported:
+                self.reported.add(errors[0])
                 print(f"mock: {self.source}: an example breaks its schema, not used: {errors[0]}", file=sys.stderr)
             fits_the_model.append(typed)
             last = errors[0]
