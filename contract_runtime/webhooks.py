@@ -7,7 +7,7 @@ not declare for it is an `UndeclaredReply`; a declared JSON body is parsed into 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -15,13 +15,16 @@ import httpx
 from contract_runtime import encoding, jsontext, media
 from contract_runtime.contract import JSON, ContractViolation, OutgoingContract, response_for
 
+B = TypeVar("B")
+
 
 @dataclass(frozen=True)
-class Reply:
-    """The receiver's answer: its status, its body (a model when the spec declares a JSON schema) and headers."""
+class Reply(Generic[B]):
+    """The receiver's answer: its status, its body (the declared model for JSON, else bytes; None when empty) and
+    headers. Generated senders type `B` with the bodies the spec declares for the replies."""
 
     status: int
-    body: Any
+    body: B
     headers: Mapping[str, str]
 
 
@@ -55,7 +58,7 @@ async def send(
     *,
     body: Any = None,
     parameters: Mapping[str, Any] | None = None,
-) -> Reply:
+) -> Reply[Any]:
     """Validate, send and check one outgoing request. An invalid payload never leaves (ContractViolation)."""
     headers: dict[str, str] = {}
     query: dict[str, str] = {}

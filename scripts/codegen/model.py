@@ -189,6 +189,7 @@ class Outgoing:
     body: Body | None
     responses: list[Response]
     pointer: str
+    reply_type: str = "Any"  # the body of a reply the spec declares: a model (JSON), bytes, or None (empty)
 
 
 @dataclass

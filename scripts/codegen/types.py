@@ -345,6 +345,12 @@ class Typer:
                 self.media_type_of(media, outgoing=False)
         for response in out.responses:
             self.response(response, outgoing=False)
+        bodies = [
+            m.py_type if m.kind == "json" and m.runtime_type != "None" else "bytes"
+            for r in out.responses
+            for m in r.media
+        ]
+        out.reply_type = " | ".join(dict.fromkeys([*bodies, "None"])) if out.responses else "Any"
 
     def api(self, api: Api) -> None:
         for op in api.operations:
