@@ -35,6 +35,17 @@ async def test_a_discriminated_oneof_body_parses_to_the_class_it_names(
     assert type(pet) is getattr(service.models, class_name)
 
 
+async def test_a_write_only_member_inside_a_oneof_is_received_but_never_answered(
+    service: Any, connect: Connect
+) -> None:
+    pets = service.Pets()
+    cat = {"pet_type": "cat", "name": "Tom", "microchip": "985-112"}
+    response = await connect(service.app(pets)).post("/pets", json=cat)
+    assert response.status_code == 201
+    assert response.json() == {"pet_type": "cat", "name": "Tom"}
+    assert pets.received[0].microchip == "985-112"
+
+
 @pytest.mark.parametrize(
     "payload",
     [
