@@ -33,7 +33,16 @@ from contract_runtime.contract import (
 from contract_runtime.files import Binary, UploadedFile, UploadedFiles
 from contract_runtime.interfaces import MissingOperations, OperationInterface, check_implementation
 from contract_runtime.middleware import CallNext, OperationMiddleware
-from contract_runtime.params import BOOL_TEXT, DATE_TEXT, DATE_TIME_TEXT, EMAIL_TEXT, INT_TEXT, URI_TEXT, UUID_TEXT
+from contract_runtime.params import (
+    BOOL_TEXT,
+    DATE_TEXT,
+    DATE_TIME_TEXT,
+    EMAIL_TEXT,
+    INT_TEXT,
+    STRICT_NUMBER,
+    URI_TEXT,
+    UUID_TEXT,
+)
 from contract_runtime.problems import PROBLEM_MEDIA_TYPE, ProblemError, validation_problem
 from contract_runtime.protocols import Principal, RateLimiter, RequestScope
 from contract_runtime.request_context import reset_request_context, supply_request_context
@@ -55,6 +64,7 @@ __all__ = [
     "EMAIL_TEXT",
     "INT_TEXT",
     "PROBLEM_MEDIA_TYPE",
+    "STRICT_NUMBER",
     "URI_TEXT",
     "UUID_TEXT",
     "Alternative",

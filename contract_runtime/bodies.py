@@ -1,7 +1,6 @@
 """Request bodies: the declared media type the body came in (415 otherwise), read as its kind says, decoded by
 its schema, ready for Pydantic. JSON, forms, multipart (files arrive as `UploadedFile`), XML, text and bytes."""
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -10,7 +9,7 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from contract_runtime import media, text, xml
+from contract_runtime import jsontext, media, text, xml
 from contract_runtime.checks import check_json_depth, format_errors, text_errors, unique_errors
 from contract_runtime.contract import (
     BINARY,
@@ -67,7 +66,7 @@ def _json(body: bytes, contract: OperationContract, spec: MediaSpec) -> Any:
     if contract.max_json_depth is not None:
         check_json_depth(body, contract.max_json_depth)
     try:
-        payload = json.loads(body, parse_constant=_no_constant)
+        payload = jsontext.loads(body)
     except ValueError:
         raise Refusal(400, "The request body is not valid JSON.") from None
     errors: list[dict[str, Any]] = []
@@ -80,19 +79,29 @@ def _json(body: bytes, contract: OperationContract, spec: MediaSpec) -> Any:
     return payload
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def _json_field(name: str, spec: MediaSpec, schema: Schema, registry: Mapping[str, Schema]) -> bool:
+    """Whether a form or multipart field holds JSON: its Encoding says so, or, by OpenAPI's default content
+    types, it is an object or an array of objects (and no style says otherwise)."""
+    encoding = spec.encoding.get(name)
+    if encoding is not None and encoding.content_type:
+        return media.kind_of(encoding.content_type) == JSON
+    if encoding is not None and (encoding.style != "form" or not encoding.explode):
+        return False
+    if text.is_array(schema, registry):
+        return text.is_object(text.item_schema(schema, registry), registry)
+    return text.is_object(schema, registry)
 
 
 def _field_value(name: str, texts: list[str], schema: Schema, spec: MediaSpec, registry: Mapping[str, Schema]) -> Any:
-    encoding = spec.encoding.get(name)
-    if encoding is not None and encoding.content_type and media.kind_of(encoding.content_type) == JSON:
+    if _json_field(name, spec, schema, registry):
         try:
-            return [json.loads(t) for t in texts] if text.is_array(schema, registry) else json.loads(texts[0])
+            if text.is_array(schema, registry):
+                return [jsontext.loads(t) for t in texts]
+            return jsontext.loads(texts[0]) if len(texts) == 1 else text.Rejected(",".join(texts))
         except ValueError:
-            raise BodyErrors(
-                [{"loc": ("body", name), "msg": "must be a JSON document", "type": "json_invalid"}]
-            ) from None
+            error = {"loc": ("body", name), "msg": "must be a JSON document", "type": "json_field_invalid"}
+            raise BodyErrors([error]) from None
+    encoding = spec.encoding.get(name)
     if encoding is not None and not encoding.explode and text.is_array(schema, registry) and len(texts) == 1:
         delimiter = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(encoding.style, ",")
         texts = texts[0].split(delimiter) if texts[0] else []
@@ -112,22 +121,40 @@ def _form(body: bytes, spec: MediaSpec, registry: Mapping[str, Schema]) -> dict[
     others = text.resolve(spec.schema, registry).get("additionalProperties", True) if spec.schema else True
     errors: list[dict[str, Any]] = []
     for key, values in list(grouped.items()):
-        found: list[dict[str, Any]] = []
-        text_errors(key, (), found)
+        bad_text: list[dict[str, Any]] = []
+        text_errors(key, (), bad_text)
         for value in values:
-            text_errors(value, (key,), found)
-        if found and key not in declared and others is True:
+            text_errors(value, (key,), bad_text)
+        if bad_text and key not in declared and others is True:
             # A field the schema does not name, in a form that allows others: ignored, whatever it holds (OAuth2's
             # token endpoint must ignore unrecognized parameters, RFC 6749 section 3.2).
             del grouped[key]
             continue
-        errors.extend(found)
+        errors.extend(bad_text)
     if errors:
         raise BodyErrors(errors)
-    return {
+    found = {
         key: _field_value(key, values, text.property_schema(spec.schema, key, registry), spec, registry)
         for key, values in grouped.items()
     }
+    return _with_empty_arrays(found, spec.schema, registry)
+
+
+def _required(schema: Schema, registry: Mapping[str, Schema]) -> list[str]:
+    resolved = text.resolve(schema, registry)
+    found = [str(name) for name in resolved.get("required", ())]
+    for part in resolved.get("allOf", ()):
+        found.extend(_required(part, registry))
+    return found
+
+
+def _with_empty_arrays(found: dict[str, Any], schema: Schema, registry: Mapping[str, Schema]) -> dict[str, Any]:
+    """A form or multipart body says `[]` by leaving the field out: an empty list expands to nothing (form style,
+    RFC 6570 3.2.8), so a required array that is absent is an empty one."""
+    for name in _required(schema, registry):
+        if name not in found and text.is_array(text.property_schema(schema, name, registry), registry):
+            found[name] = []
+    return found
 
 
 async def _multipart(request: Request, spec: MediaSpec, registry: Mapping[str, Schema]) -> dict[str, Any]:
@@ -142,6 +169,7 @@ async def _multipart(request: Request, spec: MediaSpec, registry: Mapping[str, S
     for key, values in grouped.items():
         schema = text.property_schema(spec.schema, key, registry)
         files = [v for v in values if isinstance(v, UploadFile)]
+        _check_part_types(key, files, spec)
         if files:
             uploaded = [UploadedFile(await f.read(), filename=f.filename, content_type=f.content_type) for f in files]
             found[key] = (
@@ -150,7 +178,18 @@ async def _multipart(request: Request, spec: MediaSpec, registry: Mapping[str, S
             continue
         found[key] = _field_value(key, [str(v) for v in values], schema, spec, registry)
     await form.close()
-    return found
+    return _with_empty_arrays(found, spec.schema, registry)
+
+
+def _check_part_types(name: str, files: list[UploadFile], spec: MediaSpec) -> None:
+    """File parts come in the media types their Encoding declares (a comma-separated list, ranges allowed)."""
+    encoding = spec.encoding.get(name)
+    if encoding is None or not encoding.content_type or not files:
+        return
+    allowed = [part.strip() for part in encoding.content_type.split(",") if part.strip()]
+    for file in files:
+        if not any(media.matches(declared, file.content_type or "application/octet-stream") for declared in allowed):
+            raise Refusal(415, f"The part `{name}` must be {' or '.join(allowed)}.")
 
 
 _CHARSET = re.compile(r"[A-Za-z0-9._-]{1,40}")

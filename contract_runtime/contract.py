@@ -64,6 +64,7 @@ class HeaderSpec:
     supplied_by: str | None = None  # `x-supplied-by`: a runtime hook adds it (e.g. the rate limiter)
     const: str | None = None  # a fixed value: the runtime sends it itself
     keyword: str | None = None  # the typed result's attribute, when the implementation supplies it
+    type: Any = None  # what a value the implementation supplies must validate as (its schema's constraints)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from contract_runtime import xml
+from contract_runtime import visibility, xml
 from contract_runtime.contract import BINARY, FORM, JSON, TEXT, XML, ContractViolation, MediaSpec, Schema
 from contract_runtime.files import Binary
 
@@ -68,13 +68,21 @@ def checked(spec: MediaSpec, body: Any, where: str) -> Any:
 
 
 def encode(
-    spec: MediaSpec, media_type: str, body: Any, registry: Mapping[str, Schema], where: str
+    spec: MediaSpec,
+    media_type: str,
+    body: Any,
+    registry: Mapping[str, Schema],
+    where: str,
+    hidden: str = "writeOnly",
 ) -> bytes | AsyncIterable[bytes]:
-    """The body's bytes in `media_type` (one of the spec's, concrete)."""
+    """The body's bytes in `media_type` (one of the spec's, concrete), without the members marked `hidden`
+    (writeOnly ones in answers, readOnly ones in requests this API sends)."""
     if spec.kind == BINARY or (spec.kind == TEXT and spec.type is bytes):
         return body.content if isinstance(body, Binary) else body  # type: ignore[no-any-return,unused-ignore]
     value = checked(spec, body, where)
-    if spec.kind == JSON and isinstance(spec.type, type) and issubclass(spec.type, BaseModel):
+    if spec.schema:
+        value = visibility.without(value, spec.schema, registry, hidden)
+    elif spec.kind == JSON and isinstance(spec.type, type) and issubclass(spec.type, BaseModel):
         return spec.type.model_validate(value).model_dump_json(by_alias=True).encode()
     if spec.kind == JSON:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()

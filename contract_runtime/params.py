@@ -4,15 +4,14 @@ their schemas. Validation (types, bounds, patterns) is Pydantic's, on the operat
 The validators below remain for the parts of JSON Schema formats Pydantic reads more loosely than the spec.
 """
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Strict
 from starlette.requests import Request
 
-from contract_runtime import text
+from contract_runtime import jsontext, text
 from contract_runtime.contract import ParameterSpec, Schema
 
 _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -81,6 +80,8 @@ DATE_TIME_TEXT = BeforeValidator(_date_time_text)
 UUID_TEXT = BeforeValidator(_uuid_text)
 INT_TEXT = BeforeValidator(_int_text)
 BOOL_TEXT = BeforeValidator(_bool_text)
+# Numbers are never coerced from text or booleans: decoded text and JSON (jsontext) already hold ints and floats.
+STRICT_NUMBER = Strict()
 
 ABSENT: Any = object()
 _DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
@@ -135,6 +136,8 @@ def _path_value(raw: str, spec: ParameterSpec, registry: Mapping[str, Schema]) -
         return _from_text(raw[1:], spec, registry, "." if spec.explode else ",")
     if spec.style == "matrix":
         prefix = f";{spec.name}="
+        if not raw.startswith(";"):
+            raise ParameterError("must start with `;` (matrix style)")
         if text.is_array(spec.schema, registry) and spec.explode:
             parts = raw.split(";")[1:]
             if not all(p.startswith(f"{spec.name}=") for p in parts):
@@ -178,7 +181,7 @@ def _query_value(pairs: list[tuple[str, str]], spec: ParameterSpec, registry: Ma
 
 def _content_value(raw: str) -> Any:
     try:
-        return json.loads(raw)
+        return jsontext.loads(raw)
     except ValueError:
         raise ParameterError("must be a JSON document", "json_invalid") from None
 

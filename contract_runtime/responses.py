@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from contract_runtime import encoding, media
+from contract_runtime import encoding, jsontext, media
 from contract_runtime.contract import (
     BINARY,
     JSON,
@@ -118,6 +118,15 @@ def render(
         declared = DeclaredResponse(status=str(status))
     if declared is None:
         raise ContractViolation(f"{contract.operation_id} does not declare status {status}")
+    for name, value in (headers or {}).items():
+        header = declared.header(name)
+        if value is not None and header is not None and header.type is not None:
+            try:
+                encoding.adapter(header.type).validate_python(value)
+            except ValidationError as exc:
+                raise ContractViolation(
+                    f"{contract.operation_id} {status} header {name} breaks its schema: {exc}"
+                ) from exc
     typed = {name: encoding.header_text(value) for name, value in (headers or {}).items() if value is not None}
     all_headers = _headers(contract.operation_id, status, declared, typed, strict=True)
     if not declared.content:
@@ -272,7 +281,7 @@ def check_outgoing(request: Request, contract: OperationContract, response: Resp
         raise ContractViolation(f"{where}: {content_type!r} is not declared")
     if spec.kind == JSON and spec.type is not None:
         try:
-            encoding.adapter(spec.type).validate_json(body)
-        except ValidationError as exc:
+            encoding.adapter(spec.type).validate_python(jsontext.loads(body))
+        except ValueError as exc:  # not JSON, or a ValidationError
             raise ContractViolation(f"{where}: body breaks its schema: {exc}") from exc
     return response

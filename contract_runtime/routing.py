@@ -61,6 +61,8 @@ class Arguments(Generic[T]):
     parameters: T
     body: Any
     principal: Any
+    # The media type the answer will be sent in, negotiated from Accept among the operation's success media types.
+    media_type: Any = None
 
 
 Handler = Callable[[Arguments[Any]], Awaitable[object]]
@@ -137,7 +139,8 @@ async def _arguments(
             headers=problem.headers,
             extensions=problem.extensions,
         )
-    return Arguments(parameters=parameters, body=body, principal=principal)
+    negotiated = media.negotiate(request.headers.get("accept"), contract.success_media_types)
+    return Arguments(parameters=parameters, body=body, principal=principal, media_type=negotiated)
 
 
 def _missing_body(contract: OperationContract) -> list[dict[str, Any]]:

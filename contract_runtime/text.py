@@ -72,13 +72,27 @@ def scalar(text: str, schema: Schema, registry: Mapping[str, Schema]) -> Any:
     return Rejected(text)
 
 
-def is_array(schema: Schema, registry: Mapping[str, Schema]) -> bool:
-    return "array" in types_of(resolve(schema, registry))
-
-
-def is_object(schema: Schema, registry: Mapping[str, Schema]) -> bool:
+def is_array(schema: Schema, registry: Mapping[str, Schema], depth: int = 0) -> bool:
     resolved = resolve(schema, registry)
-    return "object" in types_of(resolved) or ("properties" in resolved and not types_of(resolved))
+    if "array" in types_of(resolved):
+        return True
+    return (
+        depth < 16
+        and not types_of(resolved)
+        and any(is_array(p, registry, depth + 1) for p in resolved.get("allOf", ()))
+    )
+
+
+def is_object(schema: Schema, registry: Mapping[str, Schema], depth: int = 0) -> bool:
+    """An object schema: typed so, or untyped with properties, or made of parts that are (allOf)."""
+    resolved = resolve(schema, registry)
+    if "object" in types_of(resolved) or ("properties" in resolved and not types_of(resolved)):
+        return True
+    return (
+        depth < 16
+        and not types_of(resolved)
+        and any(is_object(p, registry, depth + 1) for p in resolved.get("allOf", ()))
+    )
 
 
 def item_schema(schema: Schema, registry: Mapping[str, Schema]) -> Schema:

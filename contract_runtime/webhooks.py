@@ -7,22 +7,24 @@ not declare for it is an `UndeclaredReply`; a declared JSON body is parsed into 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
-from pydantic import ValidationError
 
-from contract_runtime import encoding, media
+from contract_runtime import encoding, jsontext, media
 from contract_runtime.contract import JSON, ContractViolation, OutgoingContract, response_for
+
+B = TypeVar("B")
 
 
 @dataclass(frozen=True)
-class Reply:
-    """The receiver's answer: its status, its body (a model when the spec declares a JSON schema) and headers."""
+class Reply(Generic[B]):
+    """The receiver's answer: its status, its body (the declared model for JSON, else bytes; None when empty) and
+    headers. Generated senders type `B` with the bodies the spec declares for the replies."""
 
     status: int
-    body: Any
+    body: B
     headers: Mapping[str, str]
 
 
@@ -56,7 +58,7 @@ async def send(
     *,
     body: Any = None,
     parameters: Mapping[str, Any] | None = None,
-) -> Reply:
+) -> Reply[Any]:
     """Validate, send and check one outgoing request. An invalid payload never leaves (ContractViolation)."""
     headers: dict[str, str] = {}
     query: dict[str, str] = {}
@@ -80,7 +82,9 @@ async def send(
             chosen = next((m for m in contract.body.media if encoding.fits(m, body)), None)
             if chosen is None:
                 raise ContractViolation(f"{contract.name}: a {type(body).__name__} fits no declared media type")
-            encoded = encoding.encode(chosen, chosen.media_type, body, contract.schemas, contract.name)
+            encoded = encoding.encode(
+                chosen, chosen.media_type, body, contract.schemas, contract.name, hidden="readOnly"
+            )
             if not isinstance(encoded, bytes):
                 raise ContractViolation(f"{contract.name}: outgoing bodies are sent whole, not streamed")
             content = encoded
@@ -100,7 +104,7 @@ async def send(
             raise UndeclaredReply(f"{contract.name}: the receiver answered {status} as undeclared {content_type}")
         if chosen.kind == JSON and chosen.type is not None:
             try:
-                parsed = encoding.adapter(chosen.type).validate_json(reply_body)
-            except ValidationError as exc:
+                parsed = encoding.adapter(chosen.type).validate_python(jsontext.loads(reply_body))
+            except ValueError as exc:  # not JSON, or a ValidationError
                 raise UndeclaredReply(f"{contract.name}: the receiver's {status} breaks its schema: {exc}") from exc
     return Reply(status=status, body=parsed, headers=reply_headers)

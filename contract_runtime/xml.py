@@ -94,6 +94,16 @@ def dumps(value: Any, schema: Schema, root_name: str, registry: Mapping[str, Sch
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(element, encoding="unicode").encode()
 
 
+def _element_names(key: str, schema: Schema, registry: Mapping[str, Schema]) -> list[str]:
+    """The names a property's element may have: as written (an unwrapped array's items are named by their own
+    schema), then the property's own name. OpenAPI leaves open whether a $ref'd schema's `xml.name` replaces the
+    property's name, and tools write either (`<data>` or `<booking>` for `data: {$ref: Booking}`)."""
+    own = _named(schema, key, registry)
+    if text.is_array(schema, registry) and not _hints(schema).get("wrapped"):
+        own = _named(text.item_schema(schema, registry), own, registry)
+    return [own] if own == key else [own, key]
+
+
 def _read(element: Element, schema: Schema, registry: Mapping[str, Schema]) -> Any:
     resolved = text.resolve(schema, registry)
     if text.is_array(resolved, registry):
@@ -104,14 +114,19 @@ def _read(element: Element, schema: Schema, registry: Mapping[str, Schema]) -> A
     if text.is_object(resolved, registry) or len(element) or element.attrib:
         properties = text.declared_properties(resolved, registry)
         found: dict[str, Any] = {}
-        by_name = {_named(sub, key, registry): (key, sub) for key, sub in properties.items()}
+        names = {key: _element_names(key, sub, registry) for key, sub in properties.items()}
+        by_name: dict[str, tuple[str, Schema]] = {}
+        for key, sub in properties.items():
+            for name in names[key]:
+                by_name.setdefault(name, (key, sub))
         for attribute, raw in element.attrib.items():
             key, sub = by_name.get(_local(attribute), (_local(attribute), {}))
             found[key] = text.scalar(raw, sub, registry)
         children = list(element)
-        for name, (key, sub) in by_name.items():
-            matching = [c for c in children if _local(c.tag) == name]
-            if not matching:
+        for key, sub in properties.items():
+            mine = [name for name in names[key] if by_name[name][0] == key]
+            matching = [c for c in children if _local(c.tag) in mine]
+            if not matching or key in found:
                 continue
             if text.is_array(sub, registry):
                 items = text.item_schema(sub, registry)
@@ -119,9 +134,8 @@ def _read(element: Element, schema: Schema, registry: Mapping[str, Schema]) -> A
                 found[key] = [_read(m, items, registry) for m in members]
             else:
                 found[key] = _read(matching[0], sub, registry)
-        known = set(by_name)
         for child in children:
-            if _local(child.tag) not in known:
+            if _local(child.tag) not in by_name:
                 found.setdefault(_local(child.tag), _read(child, {}, registry))
         return found
     return text.scalar(element.text or "", resolved, registry)

@@ -1,4 +1,4 @@
-# DO NOT EDIT: generated from openapi.yaml by `make generate` (datamodel-code-generator==datamodel-codegen 0.89.0).
+# DO NOT EDIT: generated from openapi.yaml by `make generate` (datamodel-code-generator==0.89.0).
 # Change openapi.yaml or scripts/codegen/, then run it again.
 # mypy: disable-error-code="assignment"
 
@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     RootModel,
     StrictBool,
+    StrictInt,
     StrictStr,
 )
 
@@ -66,7 +67,7 @@ class Problem(BaseModel):
             pattern="^[^\\x00]*$",
         ),
     ]
-    status: Annotated[int, Field(description="The HTTP status code.", ge=400, le=599)]
+    status: Annotated[StrictInt, Field(description="The HTTP status code.", ge=400, le=599)]
     detail: Annotated[
         StrictStr | MISSING,
         Field(
@@ -175,7 +176,7 @@ class TokenResponse(BaseModel):
     ]
     token_type: Annotated[Literal["bearer"], Field(max_length=6)]
     expires_in: Annotated[
-        int,
+        StrictInt,
         Field(description="Seconds until the access token expires.", ge=1, le=86400),
     ]
     refresh_token: Annotated[

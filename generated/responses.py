@@ -4,6 +4,10 @@
 """The shared responses of openapi.yaml (components/responses), one DeclaredResponse per status they are
 used with."""
 
+from typing import Annotated
+
+from pydantic import Field
+
 from contract_runtime import DeclaredResponse, HeaderSpec, MediaSpec
 
 from . import models
@@ -264,7 +268,13 @@ UNAUTHORIZED_401 = DeclaredResponse(
     headers=(
         HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
         HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
-        HeaderSpec(name="WWW-Authenticate", required=True, schema={"type": "string"}, keyword="www_authenticate"),
+        HeaderSpec(
+            name="WWW-Authenticate",
+            required=True,
+            schema={"type": "string"},
+            keyword="www_authenticate",
+            type=Annotated[str, Field(max_length=512, pattern="^Bearer(?: .+)?$")],
+        ),
         HeaderSpec(
             name="RateLimit-Limit",
             required=True,

@@ -10,6 +10,7 @@ SCHEMAS: dict[str, Any] = {
     "UserRegister": {
         "type": "object",
         "properties": {"email": {"$ref": "Email"}, "password": {"$ref": "Password"}, "full_name": {"$ref": "FullName"}},
+        "required": ["email", "password"],
     },
     "Email": {"type": "string", "format": "email"},
     "Password": {"type": "string"},
@@ -26,8 +27,13 @@ SCHEMAS: dict[str, Any] = {
             "client_id": {"type": "string"},
             "client_secret": {"type": "string"},
         },
+        "required": ["grant_type"],
     },
-    "LogoutRequest": {"type": "object", "properties": {"refresh_token": {"type": "string"}}},
+    "LogoutRequest": {
+        "type": "object",
+        "properties": {"refresh_token": {"type": "string"}},
+        "required": ["refresh_token"],
+    },
     "UserUpdateMe": {
         "type": "object",
         "properties": {"email": {"$ref": "Email"}, "full_name": {"type": ["string", "null"]}},
@@ -35,6 +41,7 @@ SCHEMAS: dict[str, Any] = {
     "PasswordChange": {
         "type": "object",
         "properties": {"current_password": {"type": "string"}, "new_password": {"$ref": "Password"}},
+        "required": ["current_password", "new_password"],
     },
     "SearchText": {"type": "string"},
     "Uuid": {"type": "string", "format": "uuid"},
@@ -57,6 +64,7 @@ SCHEMAS: dict[str, Any] = {
             "status": {"$ref": "ItemStatus"},
             "tags": {"$ref": "Tags"},
         },
+        "required": ["name", "price"],
     },
     "ItemName": {"type": "string"},
     "ItemDescription": {"type": ["string", "null"]},
@@ -79,6 +87,7 @@ SCHEMAS: dict[str, Any] = {
             "body": {"$ref": "ArticleBody"},
             "published": {"type": "boolean"},
         },
+        "required": ["title", "body"],
     },
     "ArticleTitle": {"type": "string"},
     "ArticleBody": {"type": "string"},

@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contract_runtime import (
+    STRICT_NUMBER,
     UUID_TEXT,
     Arguments,
     BoundOperation,
@@ -59,7 +60,7 @@ class ListArticlesParameters:
 
     author_id: Annotated[UUID | None, UUID_TEXT] = None
     cursor: Annotated[str | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")] = None
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    limit: Annotated[int, Field(ge=1, le=100), STRICT_NUMBER] = 20
     q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
 
 
@@ -182,6 +183,7 @@ CREATE_ARTICLE = OperationContract(
                     required=True,
                     schema={"type": "string", "format": "uri-reference"},
                     keyword="location",
+                    type=Annotated[str, Field(max_length=2048)],
                 ),
                 HeaderSpec(
                     name="RateLimit-Limit",

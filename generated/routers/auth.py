@@ -6,7 +6,9 @@ results, and the operations bound to an implementation."""
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Annotated, ClassVar
+
+from pydantic import Field
 
 from contract_runtime import (
     Arguments,
@@ -64,6 +66,7 @@ REGISTER_USER = OperationContract(
                     required=True,
                     schema={"type": "string", "format": "uri-reference"},
                     keyword="location",
+                    type=Annotated[str, Field(max_length=2048)],
                 ),
                 HeaderSpec(
                     name="RateLimit-Limit",

@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contract_runtime import (
+    STRICT_NUMBER,
     UUID_TEXT,
     Arguments,
     BoundOperation,
@@ -62,7 +63,7 @@ class ListItemsParameters:
     cursor: Annotated[
         str | None, Field(max_length=900, pattern="^[0-9]{1,16}\\.[0-9]{1,9}\\.[0-9a-f]{32}\\.(?:[0-9a-f]{2}){0,400}$")
     ] = None
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    limit: Annotated[int, Field(ge=1, le=100), STRICT_NUMBER] = 20
     max_price: Annotated[
         str | None, Field(max_length=10, pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$")
     ] = None
@@ -209,6 +210,7 @@ CREATE_ITEM = OperationContract(
                     required=True,
                     schema={"type": "string", "format": "uri-reference"},
                     keyword="location",
+                    type=Annotated[str, Field(max_length=2048)],
                 ),
                 HeaderSpec(
                     name="RateLimit-Limit",

@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contract_runtime import (
+    STRICT_NUMBER,
     UUID_TEXT,
     Arguments,
     BoundOperation,
@@ -60,7 +61,7 @@ class ListUsersParameters:
     cursor: Annotated[str | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")] = None
     is_active: bool | None = None
     is_superuser: bool | None = None
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    limit: Annotated[int, Field(ge=1, le=100), STRICT_NUMBER] = 20
     q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
 
 

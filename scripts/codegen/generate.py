@@ -14,6 +14,7 @@ templates rendered with jinja2 (render.py) -> ruff. The package imports only the
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import filecmp
 import json
@@ -49,10 +50,14 @@ DCG_OPTIONS = [
     "--deserialize-default-values=enum",
     "--output-datetime-class=AwareDatetime",
     "--collapse-root-models",
-    # JSON strings and booleans must not be coerced ("1" is no boolean, 1 is no string).
+    # JSON types are not coerced: "1" is no boolean, 1 no string, "5" and true no number, in any position (inside
+    # a oneOf member too). JSON bodies are parsed with integral numbers as ints (contract_runtime.jsontext), so
+    # 181.0 is still the integer JSON Schema says it is.
     "--strict-types",
     "str",
     "bool",
+    "int",
+    "float",
     "--disable-timestamp",
 ]
 
@@ -119,7 +124,10 @@ def generate_into(out: Path, spec: Path, command: str) -> Api:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         hoisted = work / f"{spec.stem}.json"
-        hoisted.write_text(json.dumps(document))
+        modelled = copy.deepcopy(document)
+        for schema in modelled["components"]["schemas"].values():
+            reader.bound_integer_formats(schema)
+        hoisted.write_text(json.dumps(modelled))
         models_py, metadata = work / "models.py", work / "models.json"
         overrides = _binary_overrides(api, document, spec_reader)
         if document.get("components", {}).get("schemas"):
@@ -144,9 +152,9 @@ def generate_into(out: Path, spec: Path, command: str) -> Api:
         if missing:
             raise ExceptionGroup("the document cannot be generated", missing)
         files = render.render(api)
-        dcg_version = subprocess.run(
+        dcg_version = subprocess.run(  # "datamodel-codegen 0.89.0"
             [PYTHON, "-m", "datamodel_code_generator", "--version"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
+        ).stdout.split()[-1]
         (out / "routers").mkdir(parents=True)
         generated_by = header(source, command)
         models = strip_tool_header(models_py.read_text())
@@ -195,10 +203,25 @@ def diff(expected: Path, actual: Path, label: str) -> list[str]:
     return problems
 
 
-def report(error: BaseException) -> None:
+def shown(path: Path) -> str:
+    """A path as the person running the command would write it: relative to the working directory when inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def report(error: BaseException, spec: Path | None = None) -> None:
+    """One line per problem: the document (as the command named it), the JSON pointer, what to change."""
     errors = error.exceptions if isinstance(error, ExceptionGroup) else [error]
     for each in errors:
-        sys.stderr.write(f"{each}\n")
+        if isinstance(each, SpecError):
+            source = Path(each.source)
+            if spec is not None and not source.is_absolute() and source.name == spec.name:
+                source = spec  # the reader names the root document by its file name
+            sys.stderr.write(f"{shown(source)}{each.pointer}: {each.message}\n")
+        else:
+            sys.stderr.write(f"{each}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,10 +254,20 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(out, target)
             print(f"wrote {len(tree(target))} files to {target}")
     except (SpecError, ExceptionGroup) as error:
-        report(error)
+        report(error, spec)
         return 1
     except GenerationFailed as error:
         sys.stderr.write(f"{error}\n")
+        return 1
+    except RecursionError:
+        sys.stderr.write(f"{shown(spec)}#: nests too deeply to be read (a schema or $ref chain without end?)\n")
+        return 1
+    except Exception as error:  # never a traceback: one line, and where to look
+        message = " ".join(str(error).split())[:300]
+        sys.stderr.write(
+            f"{shown(spec)}#: the generator failed on this document ({type(error).__name__}: {message}); "
+            "please report it with the document\n"
+        )
         return 1
     return 0
 

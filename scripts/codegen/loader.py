@@ -9,6 +9,7 @@ extensions are opaque to the generator.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -44,9 +45,12 @@ def read(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SpecError(str(path), "#", "the file does not exist") from None
+        raise SpecError(str(path), "#", "does not exist") from None
     except yaml.YAMLError as exc:
-        raise SpecError(str(path), "#", f"is neither YAML nor JSON: {exc}".replace("\n", " ")) from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SpecError(str(path), "#", f"is neither YAML nor JSON ({where}{problem})") from None
 
 
 def _pointer_get(document: Any, fragment: str, where: str) -> Any:
@@ -112,7 +116,10 @@ class Bundler:
             if current == self.root:
                 return {**node} if not siblings else {"$ref": ref, **self.walk(siblings, current, schema, where)}
             return {"$ref": "#" + fragment, **self.walk(siblings, current, schema, where)}
-        document = self.load(target)
+        try:
+            document = self.load(target)
+        except SpecError as error:  # named where it is referred to: that is the line to change
+            raise SpecError(str(current), where, f"$ref {ref}: {target} {error.message}") from None
         if schema or fragment.startswith("/components/schemas/"):
             key = (target, fragment)
             fresh = key not in self.schema_names
@@ -158,15 +165,121 @@ def load(path: Path) -> dict[str, Any]:
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0.", "3.1.")):
         raise SpecError(str(path), "#/openapi", f"OpenAPI {version or '(missing)'} is not 3.0.x or 3.1.x")
+    refuse_ref_cycles(document, str(path))
     validate(document, str(path))
     return document
 
 
+def _escape(part: Any) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+def refuse_ref_cycles(document: dict[str, Any], source: str) -> None:
+    """A chain of $refs that comes back to itself without ever reaching an object (`A: {$ref: B}`, `B: {$ref: A}`)
+    describes nothing: refused here, naming the chain, before any validator recurses into it for ever."""
+    stack: list[tuple[str, Any]] = [("#", document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+                chain = [pointer]
+                target: Any = node
+                while isinstance(target, dict) and isinstance(target.get("$ref"), str):
+                    ref = target["$ref"]
+                    if not ref.startswith("#"):
+                        break
+                    if ref in chain:
+                        cycle = " -> ".join([*chain[chain.index(ref) :], ref])
+                        raise SpecError(
+                            source,
+                            ref,
+                            f"$ref cycle {cycle} never reaches a schema: give one of them a schema of its own",
+                        )
+                    chain.append(ref)
+                    try:
+                        target = _pointer_get(document, ref[1:], source)
+                    except SpecError:
+                        raise SpecError(source, pointer, f"$ref {ref} points at nothing") from None
+            stack.extend((f"{pointer}/{_escape(k)}", v) for k, v in node.items() if not str(k).startswith("x-"))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+
+
+# Styles OpenAPI defines per parameter location (the validator only says "matches none of the oneOf forms").
+STYLES = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+
+
+def _explain(instance: Any, message: str, openapi: str) -> str:
+    """What to change, for the validator's messages that do not say it."""
+    if isinstance(instance, bool) and "is not of type 'string'" in message:
+        return f"{message} (YAML reads unquoted on/off/yes/no/true/false as booleans: quote the value)"
+    if "is not valid under any of the schemas listed in the 'oneOf' keyword" not in message:
+        return message
+    if isinstance(instance, dict) and instance.get("in") in STYLES and "style" in instance:
+        allowed = STYLES[instance["in"]]
+        if instance["style"] not in allowed:
+            return (
+                f"style `{instance['style']}` is not defined for {instance['in']} parameters (use {', '.join(allowed)})"
+            )
+    if isinstance(instance, dict) and instance.get("type") == "mutualTLS" and openapi.startswith("3.0"):
+        return "mutualTLS security schemes need OpenAPI 3.1"
+    return "this object matches none of the forms OpenAPI allows here"
+
+
 def validate(document: dict[str, Any], source: str) -> None:
+    """Every way the document breaks the OpenAPI schema of its version, one SpecError (in a group) each."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-    validator = OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
+    openapi = str(document["openapi"])
+    validator = OpenAPIV31SpecValidator if openapi.startswith("3.1") else OpenAPIV30SpecValidator
+    found: dict[str, SpecError] = {}
     for error in validator(document).iter_errors():
-        path = "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path)
+        where = list(error.absolute_path)
+        # Schema Objects are checked by a validator of their own: its paths start at the schema, so find it.
+        located = _locate(document, where, error.instance) if where and where[0] not in document else where
+        pointer = "#" + "".join("/" + _escape(p) for p in located or where)
         message = str(error.message).splitlines()[0][:300]
-        raise SpecError(source, "#/" + path if path else "#", f"is not valid OpenAPI: {message}")
+        duplicate = re.fullmatch(r"Operation ID '.*' for '(\w+)' in '(.*)' is not unique", message)
+        unresolved = re.fullmatch(r"Path parameter '(.*)' for '(\w+)' operation in '(.*)' was not resolved", message)
+        if duplicate is not None:
+            pointer = f"#/paths/{_escape(duplicate.group(2))}/{duplicate.group(1)}/operationId"
+            message += ": give each operation an operationId of its own"
+        elif unresolved is not None:
+            pointer = f"#/paths/{_escape(unresolved.group(3))}/{unresolved.group(2)}"
+            message = f"path parameter `{unresolved.group(1)}` is not declared: add it to `parameters`"
+        try:  # the validator's `instance` is sometimes the whole document: the node at the pointer is what it means
+            node = _pointer_get(document, pointer[1:], source)
+        except SpecError:
+            node = error.instance
+        explained = _explain(node, message, openapi)
+        found.setdefault(pointer, SpecError(source, pointer, f"is not valid OpenAPI: {explained}"))
+    if len(found) == 1:
+        raise next(iter(found.values()))
+    if found:
+        raise ExceptionGroup("the document is not valid OpenAPI", list(found.values()))
+
+
+def _locate(document: Any, relative: list[Any], instance: Any) -> list[Any] | None:
+    """The first place in the document (in document order) where `relative` leads to `instance`."""
+    stack: list[tuple[list[Any], Any]] = [([], document)]
+    while stack:
+        path, node = stack.pop(0)
+        target: Any = node
+        for part in relative:
+            if (isinstance(target, dict) and part in target) or (
+                isinstance(target, list) and isinstance(part, int) and part < len(target)
+            ):
+                target = target[part]
+            else:
+                break
+        else:
+            if target == instance and type(target) is type(instance):
+                return [*path, *relative]
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        stack.extend(([*path, key], child) for key, child in children if isinstance(child, dict | list))
+    return None

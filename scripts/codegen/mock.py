@@ -54,25 +54,50 @@ class PresenceAuthenticator:
 class Samples:
     def __init__(self, document: dict[str, Any], source: str) -> None:
         self.reader = Reader(document, source)
+        self.document = document
+        self.source = source
+        self.reported: set[str] = set()
 
     def resolve(self, node: Any) -> Any:
         return self.reader.resolve(node)
 
+    def schema_errors(self, schema: Any, value: Any) -> list[str]:
+        """What JSON Schema (the document's dialect, openapi-schema-validator) finds wrong with `value`: models
+        are looser in places (uniqueItems, oneOf's "exactly one", unevaluatedProperties), answers must not be."""
+        from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+        if not isinstance(schema, dict):
+            return []
+        cls = OAS31Validator if str(self.document.get("openapi")).startswith("3.1") else OAS30Validator
+        root = {"components": self.document.get("components") or {}, **schema}
+        return [error.message for error in cls(root).iter_errors(value)]
+
     def value(self, schema: Any, python_type: Any, examples: list[Any]) -> Any:
-        """The first candidate that validates: an example, a schema example, then made-up data."""
+        """The first candidate that validates, against the schema and the model: an example, a schema example,
+        then made-up data. An example that breaks its own schema is skipped (and said so)."""
         candidates = [
             *examples,
             samples.sample(schema, self.resolve),
             samples.sample(schema, self.resolve, use_examples=False),
         ]
-        last: Exception | None = None
-        for candidate in candidates:
-            if python_type is None:
-                return candidate
+        last: Exception | str | None = None
+        fits_the_model: list[Any] = []
+        for index, candidate in enumerate(candidates):
             try:
-                return adapter(python_type).validate_python(candidate)
+                typed = candidate if python_type is None else adapter(python_type).validate_python(candidate)
             except (ValidationError, TypeError, ValueError) as exc:
                 last = exc
+                continue
+            errors = self.schema_errors(schema, candidate)
+            if not errors:
+                return typed
+            if index < len(examples) and errors[0] not in self.reported:
+                self.reported.add(errors[0])
+                print(f"mock: {self.source}: an example breaks its schema, not used: {errors[0]}", file=sys.stderr)
+            fits_the_model.append(typed)
+            last = errors[0]
+        if fits_the_model:  # made-up data the samples could not make fully valid: the closest there is
+            return fits_the_model[-1]
         raise RuntimeError(f"no valid sample for {schema}: {last}")
 
 
@@ -201,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         except (SpecError, ExceptionGroup) as error:
             from scripts.codegen.generate import report
 
-            report(error)
+            report(error, args.spec)
             return 1
         print(f"mock of {args.spec} on http://{args.host}:{args.port}", flush=True)
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

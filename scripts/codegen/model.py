@@ -71,6 +71,7 @@ class Header:
     const: str | None
     keyword: str | None = None  # set when the implementation supplies it
     py_type: str = ""
+    runtime_type: str = ""  # the type (with its constraints) a value the implementation supplies is checked by
     skeleton: Any = None
 
 
@@ -148,6 +149,10 @@ class Operation:
     default_status: int | None = None
     return_type: str = "None"
     aliases: dict[str, str] = field(default_factory=dict)  # named Literal types of enum parameters
+    # When its answers' media types hold different Python types (a model as JSON, a string as CSV), the
+    # implementation is told which one the client negotiated, as this keyword.
+    media_type_keyword: str | None = None
+    media_type_alias: str = ""  # its type: a named Literal of the media types
 
     @property
     def principal_type(self) -> str:
@@ -184,6 +189,7 @@ class Outgoing:
     body: Body | None
     responses: list[Response]
     pointer: str
+    reply_type: str = "Any"  # the body of a reply the spec declares: a model (JSON), bytes, or None (empty)
 
 
 @dataclass

@@ -292,6 +292,8 @@ class Reader:
         op = item[method]
         op_id = str(op.get("operationId") or names.derived_operation_id(method, path))
         name = names.unique(names.snake(op_id), self.operation_names)
+        if not op.get("operationId"):
+            op_id = name  # a derived id is unique too (`get_pets_photos_2`): logs and errors name one operation
         tags = op.get("tags") or []
         x_interface = op.get("x-interface")
         group = str(x_interface or (tags[0] if tags else DEFAULT_GROUP))
@@ -438,3 +440,31 @@ def needs_model(schema: Any) -> bool:
 
 def read(document: dict[str, Any], source: str) -> Api:
     return Reader(document, source).read()
+
+
+INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_SUBSCHEMA_KEYS = ("items", "additionalProperties", "not", "contains", "propertyNames", "unevaluatedProperties")
+_SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
+
+
+def bound_integer_formats(schema: Any, depth: int = 0) -> None:
+    """Write the range of `format: int32/int64` as minimum/maximum where the schema gives none, so the models
+    enforce it wherever the integer sits (inside a oneOf member too), not only a check beside them."""
+    if not isinstance(schema, dict) or depth > 64:
+        return
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    limits = INTEGER_FORMATS.get(str(schema.get("format")))
+    if "integer" in kinds and limits is not None:
+        if "minimum" not in schema and "exclusiveMinimum" not in schema:
+            schema["minimum"] = limits[0]
+        if "maximum" not in schema and "exclusiveMaximum" not in schema:
+            schema["maximum"] = limits[1]
+    for key in _SUBSCHEMA_KEYS:
+        bound_integer_formats(schema.get(key), depth + 1)
+    for key in _SUBSCHEMA_LISTS:
+        for sub in schema.get(key) or []:
+            bound_integer_formats(sub, depth + 1)
+    for key in ("properties", "patternProperties", "$defs", "definitions"):
+        for sub in (schema.get(key) or {}).values():
+            bound_integer_formats(sub, depth + 1)

@@ -62,7 +62,8 @@ class Typer:
             if name not in self.skeletons:
                 self.skeletons[name] = {}
                 self.skeletons[name] = self.skeleton(self.reader.resolve(schema), depth + 1)
-            return {"$ref": name}
+            # OAS 3.1 lets a property's $ref carry readOnly/writeOnly beside it.
+            return {"$ref": name, **{k: True for k in ("readOnly", "writeOnly") if schema.get(k) is True}}
         if isinstance(ref, str):
             return self.skeleton(self.reader.resolve(schema), depth + 1)
         found: dict[str, Any] = {}
@@ -79,12 +80,38 @@ class Typer:
             found["items"] = self.skeleton(schema["items"], depth + 1)
         if isinstance(schema.get("properties"), dict):
             found["properties"] = {k: self.skeleton(v, depth + 1) for k, v in schema["properties"].items()}
+        if isinstance(schema.get("required"), list) and schema["required"]:
+            found["required"] = [str(name) for name in schema["required"]]
+        for key in ("readOnly", "writeOnly"):
+            if schema.get(key) is True:
+                found[key] = True
         if isinstance(schema.get("additionalProperties"), dict):
             found["additionalProperties"] = self.skeleton(schema["additionalProperties"], depth + 1)
         for key in ("oneOf", "anyOf", "allOf"):
             if isinstance(schema.get(key), list):
                 found[key] = [self.skeleton(s, depth + 1) for s in schema[key]]
         return found
+
+    def mentions(self, schema: Any, key: str, seen: set[str] | None = None) -> bool:
+        """Whether `key: true` appears anywhere in the schema (through $refs)."""
+        seen = set() if seen is None else seen
+        if isinstance(schema, list):
+            return any(self.mentions(s, key, seen) for s in schema)
+        if not isinstance(schema, dict):
+            return False
+        if schema.get(key) is True:
+            return True
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            if ref in seen:
+                return False
+            seen.add(ref)
+            return self.mentions(self.reader.resolve({"$ref": ref}), key, seen)
+        return any(
+            self.mentions(value, key, seen)
+            for name, value in schema.items()
+            if name not in ("example", "examples", "default", "enum", "const") and isinstance(value, dict | list)
+        )
 
     # --- types ---------------------------------------------------------------------------------------------------
 
@@ -142,6 +169,7 @@ class Typer:
                             kwargs.append(f"{arg}={resolved[key]!r}")
         elif kinds in ("integer", "number"):
             py = "int" if kinds == "integer" else "float"
+            validators.append("STRICT_NUMBER")
             if constraints:
                 kwargs.extend(self.bounds(resolved))
         elif kinds == "boolean":
@@ -207,10 +235,14 @@ class Typer:
             else:
                 py, kwargs, validators = self.scalar(media.schema, media.pointer + "/schema", constraints=True)
                 media.py_type = py
-                media.runtime_type = self.annotated(
-                    py, kwargs, [v for v in validators if v == "DATE_TEXT" or v == "DATE_TIME_TEXT"]
-                )
-        if (media.kind in ("xml", "form", "multipart") or (request and media.kind == "json")) and media.schema:
+                # A text/plain body arrives as text: its number is read from it; JSON ones hold numbers already.
+                kept = {"DATE_TEXT", "DATE_TIME_TEXT"} | ({"STRICT_NUMBER"} if media.kind != "text" else set())
+                media.runtime_type = self.annotated(py, kwargs, [v for v in validators if v in kept])
+        # What leaves drops the members the spec says never travel that way (writeOnly in answers, readOnly in
+        # requests this API sends): their JSON media get a skeleton too, when their schema has any.
+        hidden = "writeOnly" if outgoing else "readOnly"
+        wanted = media.kind in ("xml", "form", "multipart") or (request and media.kind == "json")
+        if media.schema and (wanted or (not request and self.mentions(media.schema, hidden))):
             media.skeleton = self.skeleton(media.schema)
         if media.kind == "xml":
             ref = media.schema.get("$ref", "") if isinstance(media.schema, dict) else ""
@@ -234,7 +266,7 @@ class Typer:
             else:
                 py = py if py.endswith("| None") or py == "Any" else f"{py} | None"
                 param.default = "None"
-        param.py_type = py
+        param.py_type = plain(py)
         param.field_meta = self.annotated(py, kwargs, validators)
 
     def response(self, response: Response, outgoing: bool) -> None:
@@ -245,8 +277,10 @@ class Typer:
         taken: set[str] = {"status", "body", "headers"}
         for header in response.headers:
             header.skeleton = self.skeleton(header.schema)
-            py, _, _ = self.scalar(header.schema, response.pointer + "/headers", constraints=False)
-            header.py_type = py if py != "Any" else "str"
+            py, kwargs, validators = self.scalar(header.schema, response.pointer + "/headers", constraints=True)
+            header.py_type = plain(py) if py != "Any" else "str"
+            if header.supplied_by is None and header.const is None and (kwargs or py.startswith("models.")):
+                header.runtime_type = self.annotated(py, kwargs, [v for v in validators if v != "STRICT_NUMBER"])
             if header.supplied_by is None and header.const is None:
                 header.keyword = names.unique(names.snake(header.name), taken)
 
@@ -286,8 +320,20 @@ class Typer:
                     op.responses[index] = copy.copy(r)
                     answers[answers.index(r)] = op.responses[index]
             for r in answers:
-                r.class_name = f"{names.pascal(op.name)}{r.status.capitalize()}Response"
+                r.class_name = (
+                    f"{names.pascal(op.name)}{r.status.capitalize() if r.status == 'default' else r.status}Response"
+                )
             op.return_type = " | ".join(r.class_name for r in answers)
+        offered = [m for r in op.responses if r.status.startswith("2") or r.status == "default" for m in r.media]
+        by_media_type: dict[str, set[str]] = {}
+        for m in offered:
+            by_media_type.setdefault(m.media_type, set()).add(m.py_type)
+        if len({frozenset(types) for types in by_media_type.values()}) > 1:
+            taken = {p.keyword for p in op.params} | {"body", "principal"}
+            op.media_type_keyword = names.unique("media_type", taken)
+            op.media_type_alias = f"{names.pascal(op.name)}MediaType"
+            choices = dict.fromkeys(m.media_type for m in offered)
+            op.aliases[op.media_type_alias] = "Literal[" + ", ".join(repr(m) for m in choices) + "]"
         for callback in op.callbacks:
             self.outgoing(callback)
 
@@ -299,6 +345,12 @@ class Typer:
                 self.media_type_of(media, outgoing=False)
         for response in out.responses:
             self.response(response, outgoing=False)
+        bodies = [
+            m.py_type if m.kind == "json" and m.runtime_type != "None" else "bytes"
+            for r in out.responses
+            for m in r.media
+        ]
+        out.reply_type = " | ".join(dict.fromkeys([*bodies, "None"])) if out.responses else "Any"
 
     def api(self, api: Api) -> None:
         for op in api.operations:
@@ -312,6 +364,22 @@ class Typer:
             if not response.media or not response.media[0].py_type:
                 self.response(response, outgoing=True)
         api.skeletons = self.skeletons
+
+
+class _Unannotate(ast.NodeTransformer):
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id == "Annotated" and isinstance(node.slice, ast.Tuple):
+            first: ast.AST = self.visit(node.slice.elts[0])
+            return first
+        self.generic_visit(node)
+        return node
+
+
+def plain(type_source: str) -> str:
+    """A type without its validation metadata (`list[Annotated[int, ...]]` -> `list[int]`): what an interface
+    method states; the parameters dataclass keeps the metadata."""
+    tree = _Unannotate().visit(ast.parse(type_source, mode="eval"))
+    return ast.unparse(tree)
 
 
 def unresolved(api: Api) -> list[SpecError]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,3 +128,66 @@ def run_schemathesis(spec: Path, url: str, workdir: Path) -> subprocess.Complete
         text=True,
         check=False,
     )
+
+
+def validator(spec: dict[str, Any], schema: Any) -> Any:
+    """A JSON Schema validator (openapi-schema-validator: the OAS 3.0 or 3.1 dialect) for a schema of the bundled
+    document `spec`; `#/components/...` references resolve in it."""
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    cls = OAS31Validator if str(spec["openapi"]).startswith("3.1") else OAS30Validator
+    root = {"components": spec.get("components") or {}, **(schema if isinstance(schema, dict) else {})}
+    return cls(root)
+
+
+def resolve(spec: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: Any = spec
+        for part in node["$ref"][2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _form_scalar(text: str, schema: Any, spec: dict[str, Any]) -> Any:
+    schema = resolve(spec, schema)
+    kinds = schema.get("type") if isinstance(schema, dict) else None
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "object" in kinds or (isinstance(schema, dict) and "properties" in schema):
+        try:
+            return json.loads(text)  # OpenAPI's default contentType for an object in a form: application/json
+        except ValueError:
+            return text
+    if "integer" in kinds and re.fullmatch(r"[+-]?[0-9]+", text):
+        return int(text)
+    if "number" in kinds and re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?", text):
+        return float(text)
+    if "boolean" in kinds and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def decode_form(body: str, schema: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """An application/x-www-form-urlencoded body read by OpenAPI's rules for it (style form, explode: an array is
+    its field repeated, an empty one no field at all; objects are JSON), independently of the runtime's reader:
+    what the request on the wire says, to validate against the schema."""
+    schema = resolve(spec, schema)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in [*(resolve(spec, p) for p in schema.get("allOf", [])), schema]:
+        properties.update(part.get("properties") or {})
+        required.extend(part.get("required") or [])
+    grouped: dict[str, list[str]] = {}
+    for key, value in urllib.parse.parse_qsl(body, keep_blank_values=True):
+        grouped.setdefault(key, []).append(value)
+    found: dict[str, Any] = {}
+    for key, values in grouped.items():
+        sub = resolve(spec, properties.get(key, {}))
+        if isinstance(sub, dict) and sub.get("type") == "array":
+            found[key] = [_form_scalar(v, sub.get("items") or {}, spec) for v in values]
+        else:
+            found[key] = _form_scalar(values[0], sub, spec) if len(values) == 1 else values
+    for name in required:
+        if name not in found and resolve(spec, properties.get(name, {})).get("type") == "array":
+            found[name] = []
+    return found
