@@ -129,6 +129,8 @@ class OperationContract:
     result_mode: str = "bare"
     default_status: int | None = None
     schemas: Mapping[str, Schema] = field(default_factory=dict)  # the package's skeleton registry
+    # pattern -> the spec's `x-pattern-message`: what a value breaking that pattern is told instead of the regex.
+    pattern_messages: Mapping[str, str] = field(default_factory=dict)
     unique_item_paths: tuple[tuple[str, ...], ...] = ()
     # Checked before the operation runs, each only when the spec declares the status that answers it.
     rate_limited: bool = False  # 429

@@ -130,7 +130,7 @@ async def _arguments(
         else:
             body = raw
     if errors:
-        problem = validation_problem(errors)
+        problem = validation_problem(errors, contract.pattern_messages)
         raise Refusal(
             problem.status,
             problem.detail,

@@ -264,7 +264,14 @@ class PasswordChange(BaseModel):
 
 class UserPage(BaseModel):
     items: Annotated[list[User], Field(max_length=100)]
-    next_cursor: Annotated[StrictStr | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")]
+    next_cursor: Annotated[
+        StrictStr | None,
+        Field(
+            description="Where the next page starts: send it back as `cursor`; `null` on the last page. Opaque: what it holds and how long it is may change in any release; only its characters (letters, digits, `-` and `_`) and its length bound (640) are promised. Do not parse or build it.",
+            max_length=640,
+            pattern="^[A-Za-z0-9_-]{1,640}$",
+        ),
+    ]
 
 
 class Item(BaseModel):
@@ -367,8 +374,9 @@ class ItemPage(BaseModel):
     next_cursor: Annotated[
         StrictStr | None,
         Field(
-            max_length=900,
-            pattern="^[0-9]{1,16}\\.[0-9]{1,9}\\.[0-9a-f]{32}\\.(?:[0-9a-f]{2}){0,400}$",
+            description="Where the next page starts: send it back as `cursor`; `null` on the last page. Opaque: what it holds and how long it is may change in any release; only its characters (letters, digits, `-` and `_`) and its length bound (640) are promised. Do not parse or build it.",
+            max_length=640,
+            pattern="^[A-Za-z0-9_-]{1,640}$",
         ),
     ]
 
@@ -460,7 +468,14 @@ class ArticleUpdate(BaseModel):
 
 class ArticlePage(BaseModel):
     items: Annotated[list[Article], Field(max_length=100)]
-    next_cursor: Annotated[StrictStr | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")]
+    next_cursor: Annotated[
+        StrictStr | None,
+        Field(
+            description="Where the next page starts: send it back as `cursor`; `null` on the last page. Opaque: what it holds and how long it is may change in any release; only its characters (letters, digits, `-` and `_`) and its length bound (640) are promised. Do not parse or build it.",
+            max_length=640,
+            pattern="^[A-Za-z0-9_-]{1,640}$",
+        ),
+    ]
 
 
 class RateLimitStore(StrEnum):

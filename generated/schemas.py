@@ -2,7 +2,8 @@
 # Change openapi.yaml or scripts/codegen/, then run it again.
 
 """Decoding skeletons of the schemas whose values arrive as text or XML in openapi.yaml (types, items,
-properties, xml hints): the runtime reads parameters, forms, multipart parts and XML by them."""
+properties, xml hints): the runtime reads parameters, forms, multipart parts and XML by them; and the sentence
+each pattern's `x-pattern-message` gives, which a value breaking that pattern is refused with (422)."""
 
 from typing import Any
 
@@ -99,4 +100,17 @@ SCHEMAS: dict[str, Any] = {
             "published": {"type": "boolean"},
         },
     },
+}
+
+PATTERN_MESSAGES: dict[str, str] = {
+    "^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$": 'An amount from 0 to 1,000,000 with up to two decimal places, written as a string: "10" or "10.50".',
+    "^(?:[1-9][0-9]{0,5}\\.[0-9]{2}|0\\.(?:0[1-9]|[1-9][0-9])|1000000\\.00)$": 'An amount with exactly two decimal places, more than 0 and at most 1,000,000.00, written as a string: "19.99".',
+    "^Bearer(?: .+)?$": "`Bearer`, then the error parameters if a token was refused.",
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$": "A UUID: 32 hexadecimal digits in groups of 8, 4, 4, 4 and 12, separated by hyphens.",
+    "^[A-Za-z0-9._~:+/=-]{1,128}$": "1 to 128 letters, digits or `._~:+/=-`.",
+    "^[A-Za-z0-9_-]+$": "Letters, digits, `-` and `_` only.",
+    "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$": "A JWT: three base64url parts separated by dots.",
+    "^[A-Za-z0-9_-]{1,640}$": "Not a cursor this API made: send back the `next_cursor` of the previous page unchanged (letters, digits, `-` and `_`).",
+    "^[^\\x00-\\x1f\\x7f-\\x9f]*$": "Must not contain control characters (U+0000 to U+001F, U+007F to U+009F).",
+    "^[^\\x00]*$": "Must not contain NUL characters (U+0000).",
 }

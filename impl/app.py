@@ -27,6 +27,7 @@ from impl.observability import metrics, tracing
 from impl.observability.logging import configure_logging
 from impl.observability.middleware import ObservabilityMiddleware
 from impl.observability.request_id import REQUEST_ID_HEADER
+from impl.pagination import CursorCodec
 from impl.rate_limit import ClientRateLimiter
 from impl.schema_check import SchemaCheck
 from impl.security.authenticator import BearerAuthenticator
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
     rate_limiter = ClientRateLimiter.from_settings(settings)
     passwords = PasswordHasher.from_settings(settings)
     tokens = AccessTokenCodec.from_settings(settings)
+    cursors = CursorCodec(settings.secret_key.get_secret_value())
     stop_tracing: Callable[[], None] | None = None
 
     @asynccontextmanager
@@ -84,9 +86,9 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         request_scope=UnitOfWork(create_session_factory(engine)).scope,
         rate_limiter=rate_limiter,
         auth=Auth(passwords, tokens, timedelta(seconds=settings.refresh_token_ttl_seconds)),
-        users=Users(passwords),
-        items=Items(),
-        articles=Articles(),
+        users=Users(passwords, cursors),
+        items=Items(cursors),
+        articles=Articles(cursors),
         health=Health(
             engine,
             settings.db_ready_timeout_seconds,

@@ -10,9 +10,9 @@ from impl.db.repositories import AccountGoneError
 from impl.db.repositories.articles import ArticleRepository, article_key
 from impl.db.tables import ArticleRow, UserRow
 from impl.db.types import new_id, utcnow
-from impl.pagination import decode_article_key, encode_article_key, split_page
+from impl.pagination import CursorCodec, InvalidCursorError, split_page
 from impl.principal import CurrentUser
-from impl.problems import AccountGone, Forbidden, NotFound
+from impl.problems import AccountGone, Forbidden, InvalidCursor, NotFound
 from impl.unit_of_work import current_session
 from impl.users import caller_row
 
@@ -38,6 +38,9 @@ def _visible(row: ArticleRow, principal: CurrentUser | None) -> bool:
 
 
 class Articles(ArticlesApi[CurrentUser]):
+    def __init__(self, cursors: CursorCodec) -> None:
+        self._cursors = cursors
+
     async def list_articles(
         self,
         *,
@@ -47,13 +50,17 @@ class Articles(ArticlesApi[CurrentUser]):
         q: str | None,
         principal: CurrentUser | None,
     ) -> models.ArticlePage:
+        try:
+            after = self._cursors.decode_article_key(cursor) if cursor else None
+        except InvalidCursorError:
+            raise InvalidCursor() from None
         rows = await ArticleRepository(current_session()).list_published_page(
             limit=limit,
-            after=decode_article_key(cursor) if cursor else None,
+            after=after,
             author_id=author_id,
             q=q,
         )
-        page, next_cursor = split_page(rows, limit, lambda row: encode_article_key(article_key(row)))
+        page, next_cursor = split_page(rows, limit, lambda row: self._cursors.encode_article_key(article_key(row)))
         return models.ArticlePage(items=[article_model(r, r.author) for r in page], next_cursor=next_cursor)
 
     async def create_article(self, *, body: models.ArticleCreate, principal: CurrentUser) -> CreateArticle201Response:

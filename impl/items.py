@@ -11,9 +11,9 @@ from impl.db.repositories import AccountGoneError
 from impl.db.repositories.items import ItemRepository, item_key
 from impl.db.tables import ItemRow
 from impl.db.types import new_id, utcnow
-from impl.pagination import decode_item_key, encode_item_key, split_page
+from impl.pagination import CursorCodec, InvalidCursorError, ItemKey, split_page
 from impl.principal import CurrentUser
-from impl.problems import AccountGone, NotFound
+from impl.problems import AccountGone, InvalidCursor, NotFound
 from impl.unit_of_work import current_session
 
 CENT = Decimal("0.01")
@@ -35,6 +35,15 @@ def item_model(row: ItemRow) -> models.Item:
 
 
 class Items(ItemsApi[CurrentUser]):
+    def __init__(self, cursors: CursorCodec) -> None:
+        self._cursors = cursors
+
+    def _after(self, cursor: str | None) -> ItemKey | None:
+        try:
+            return self._cursors.decode_item_key(cursor) if cursor else None
+        except InvalidCursorError:
+            raise InvalidCursor() from None
+
     async def list_items(
         self,
         *,
@@ -50,14 +59,14 @@ class Items(ItemsApi[CurrentUser]):
         rows = await ItemRepository(current_session()).list_page(
             owner_id=principal.id,
             limit=limit,
-            after=decode_item_key(cursor) if cursor else None,
+            after=self._after(cursor),
             sort=sort,
             status=status.value if status else None,
             q=q,
             min_price=Decimal(min_price) if min_price else None,
             max_price=Decimal(max_price) if max_price else None,
         )
-        page, next_cursor = split_page(rows, limit, lambda row: encode_item_key(item_key(row)))
+        page, next_cursor = split_page(rows, limit, lambda row: self._cursors.encode_item_key(item_key(row)))
         return models.ItemPage(items=[item_model(r) for r in page], next_cursor=next_cursor)
 
     async def create_item(self, *, body: models.ItemCreate, principal: CurrentUser) -> CreateItem201Response:

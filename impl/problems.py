@@ -48,6 +48,20 @@ class InvalidField(ProblemError):
         super().__init__(422, "The request does not match the API contract.", extensions={"errors": [error]})
 
 
+class InvalidCursor(ProblemError):
+    """422 naming the `cursor` parameter: it passed the spec's pattern but was not sealed by this server for this
+    list (altered, truncated, made for another list, or before the secret changed)."""
+
+    DETAIL = (
+        "This cursor was not made by this API for this list, or it was changed: send back the next_cursor of the "
+        "previous page unchanged, or leave cursor out to start from the first page."
+    )
+
+    def __init__(self) -> None:
+        error = {"in": "query", "field": "cursor", "detail": self.DETAIL, "type": "invalid_cursor"}
+        super().__init__(422, "The request does not match the API contract.", extensions={"errors": [error]})
+
+
 class ServiceUnavailable(ProblemError):
     def __init__(self, detail: str) -> None:
         super().__init__(503, detail)

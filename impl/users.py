@@ -11,9 +11,9 @@ from impl.db.repositories.refresh_tokens import RefreshTokenRepository
 from impl.db.repositories.users import UserRepository, user_key
 from impl.db.tables import UserRow
 from impl.db.types import utcnow
-from impl.pagination import decode_user_key, encode_user_key, split_page
+from impl.pagination import CursorCodec, InvalidCursorError, split_page
 from impl.principal import CurrentUser
-from impl.problems import AccountGone, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
+from impl.problems import AccountGone, Conflict, Forbidden, InvalidCursor, InvalidField, NotFound, Unauthorized
 from impl.security.passwords import PasswordHasher
 from impl.unit_of_work import current_session, end_reading
 
@@ -59,8 +59,9 @@ def _require_superuser(principal: CurrentUser) -> None:
 
 
 class Users(UsersApi[CurrentUser]):
-    def __init__(self, passwords: PasswordHasher) -> None:
+    def __init__(self, passwords: PasswordHasher, cursors: CursorCodec) -> None:
         self._passwords = passwords
+        self._cursors = cursors
 
     async def get_current_user(self, *, principal: CurrentUser) -> models.User:
         return user_model(await caller_row(principal))
@@ -114,14 +115,18 @@ class Users(UsersApi[CurrentUser]):
         principal: CurrentUser,
     ) -> models.UserPage:
         _require_superuser(principal)
+        try:
+            after = self._cursors.decode_user_key(cursor) if cursor else None
+        except InvalidCursorError:
+            raise InvalidCursor() from None
         rows = await UserRepository(current_session()).list_page(
             limit=limit,
-            after=decode_user_key(cursor) if cursor else None,
+            after=after,
             q=q,
             is_active=is_active,
             is_superuser=is_superuser,
         )
-        page, next_cursor = split_page(rows, limit, lambda row: encode_user_key(user_key(row)))
+        page, next_cursor = split_page(rows, limit, lambda row: self._cursors.encode_user_key(user_key(row)))
         return models.UserPage(items=[user_model(r) for r in page], next_cursor=next_cursor)
 
     async def _user(self, user_id: UUID, principal: CurrentUser, *, for_update: bool = False) -> UserRow:

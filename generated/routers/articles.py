@@ -40,7 +40,7 @@ from ..responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
-from ..schemas import SCHEMAS
+from ..schemas import PATTERN_MESSAGES, SCHEMAS
 from ..security import O_AUTH2_PASSWORD
 
 __all__ = [
@@ -59,7 +59,7 @@ class ListArticlesParameters:
     """The parameters of listArticles, validated."""
 
     author_id: Annotated[UUID | None, UUID_TEXT] = None
-    cursor: Annotated[str | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")] = None
+    cursor: Annotated[str | None, Field(max_length=640, pattern="^[A-Za-z0-9_-]{1,640}$")] = None
     limit: Annotated[int, Field(ge=1, le=100), STRICT_NUMBER] = 20
     q: Annotated[str | None, Field(min_length=1, max_length=100, pattern="^[^\\x00]*$")] = None
 
@@ -163,6 +163,7 @@ LIST_ARTICLES = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -228,6 +229,7 @@ CREATE_ARTICLE = OperationContract(
     result_mode="result",
     default_status=None,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,
@@ -293,6 +295,7 @@ GET_ARTICLE = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -353,6 +356,7 @@ DELETE_ARTICLE = OperationContract(
     result_mode="bare",
     default_status=204,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -425,6 +429,7 @@ UPDATE_ARTICLE = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,

@@ -33,7 +33,7 @@ from ..responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
-from ..schemas import SCHEMAS
+from ..schemas import PATTERN_MESSAGES, SCHEMAS
 
 __all__ = ["AuthApi", "operations", "RegisterUser201Response"]
 
@@ -109,6 +109,7 @@ REGISTER_USER = OperationContract(
     result_mode="result",
     default_status=None,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,
@@ -169,6 +170,7 @@ ISSUE_TOKEN = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,
@@ -225,6 +227,7 @@ LOGOUT = OperationContract(
     result_mode="bare",
     default_status=204,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,

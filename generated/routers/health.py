@@ -18,7 +18,7 @@ from contract_runtime import (
 
 from .. import models
 from ..responses import INTERNAL_SERVER_ERROR_500, SERVICE_UNAVAILABLE_503
-from ..schemas import SCHEMAS
+from ..schemas import PATTERN_MESSAGES, SCHEMAS
 
 __all__ = ["HealthApi", "operations"]
 
@@ -41,6 +41,7 @@ GET_LIVENESS = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
 )
 
 
@@ -63,6 +64,7 @@ GET_READINESS = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
 )
 
 

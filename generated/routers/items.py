@@ -39,7 +39,7 @@ from ..responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
-from ..schemas import SCHEMAS
+from ..schemas import PATTERN_MESSAGES, SCHEMAS
 from ..security import O_AUTH2_PASSWORD
 
 __all__ = [
@@ -60,9 +60,7 @@ ListItemsSort = Literal["created_at", "-created_at", "price", "-price", "name", 
 class ListItemsParameters:
     """The parameters of listItems, validated."""
 
-    cursor: Annotated[
-        str | None, Field(max_length=900, pattern="^[0-9]{1,16}\\.[0-9]{1,9}\\.[0-9a-f]{32}\\.(?:[0-9a-f]{2}){0,400}$")
-    ] = None
+    cursor: Annotated[str | None, Field(max_length=640, pattern="^[A-Za-z0-9_-]{1,640}$")] = None
     limit: Annotated[int, Field(ge=1, le=100), STRICT_NUMBER] = 20
     max_price: Annotated[
         str | None, Field(max_length=10, pattern="^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$")
@@ -190,6 +188,7 @@ LIST_ITEMS = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -255,6 +254,7 @@ CREATE_ITEM = OperationContract(
     result_mode="result",
     default_status=None,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     unique_item_paths=(("tags",),),
     rate_limited=True,
     max_body_bytes=1048576,
@@ -318,6 +318,7 @@ GET_ITEM = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -377,6 +378,7 @@ DELETE_ITEM = OperationContract(
     result_mode="bare",
     default_status=204,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -448,6 +450,7 @@ UPDATE_ITEM = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     unique_item_paths=(("tags",),),
     rate_limited=True,
     max_body_bytes=1048576,

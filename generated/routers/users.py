@@ -41,7 +41,7 @@ from ..responses import (
     UNPROCESSABLE_CONTENT_422,
     UNSUPPORTED_MEDIA_TYPE_415,
 )
-from ..schemas import SCHEMAS
+from ..schemas import PATTERN_MESSAGES, SCHEMAS
 from ..security import O_AUTH2_PASSWORD
 
 __all__ = [
@@ -58,7 +58,7 @@ __all__ = [
 class ListUsersParameters:
     """The parameters of listUsers, validated."""
 
-    cursor: Annotated[str | None, Field(max_length=60, pattern="^[0-9]{1,16}\\.[0-9a-f]{32}$")] = None
+    cursor: Annotated[str | None, Field(max_length=640, pattern="^[A-Za-z0-9_-]{1,640}$")] = None
     is_active: bool | None = None
     is_superuser: bool | None = None
     limit: Annotated[int, Field(ge=1, le=100), STRICT_NUMBER] = 20
@@ -128,6 +128,7 @@ GET_CURRENT_USER = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -173,6 +174,7 @@ DELETE_CURRENT_USER = OperationContract(
     result_mode="bare",
     default_status=204,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -232,6 +234,7 @@ UPDATE_CURRENT_USER = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,
@@ -295,6 +298,7 @@ CHANGE_PASSWORD = OperationContract(
     result_mode="bare",
     default_status=204,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,
@@ -378,6 +382,7 @@ LIST_USERS = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -439,6 +444,7 @@ GET_USER = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -499,6 +505,7 @@ DELETE_USER = OperationContract(
     result_mode="bare",
     default_status=204,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
 )
 
@@ -574,6 +581,7 @@ UPDATE_USER = OperationContract(
     result_mode="bare",
     default_status=200,
     schemas=SCHEMAS,
+    pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
     max_body_bytes=1048576,
     max_json_depth=32,

@@ -141,7 +141,8 @@ async def list_scaling_phase(postgres_url: str, options: Options, logs: Path) ->
             ids = await seed(target, 1)
             owner = await _owner_of(target)
             await list_scaling.bulk_items(url, owner, size - len(ids))
-            cursors = {sort: await list_scaling.deep_cursor(url, sort) for sort in ITEM_SORTS}
+            secret = target.env["SECRET_KEY"]
+            cursors = {sort: await list_scaling.deep_cursor(url, sort, secret) for sort in ITEM_SORTS}
             for label, params in list_scaling.queries(cursors).items():
                 timings.setdefault(label, {})[str(size)] = await list_scaling.time_query(
                     target.base_url, target.token, params

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from impl.db.repositories.items import ITEM_SORTS
 from impl.db.tables import ItemRow
-from impl.pagination import ItemKey, encode_item_key
+from impl.pagination import CursorCodec, ItemKey
 
 REPEATS = 30
 NO_MATCH = "zzzz-matches-nothing"
@@ -57,8 +57,8 @@ async def bulk_items(database_url: str, owner_id: str, count: int, *, batch: int
         await engine.dispose()
 
 
-async def deep_cursor(database_url: str, sort: str, fraction: float = 0.9) -> str:
-    """The cursor of the item `fraction` of the way through `sort` order."""
+async def deep_cursor(database_url: str, sort: str, secret: str, fraction: float = 0.9) -> str:
+    """The cursor of the item `fraction` of the way through `sort` order, sealed with the server's `secret`."""
     column = {"created_at": ItemRow.created_at, "price": ItemRow.price, "name": ItemRow.name}[sort.removeprefix("-")]
     order = (column.desc(), ItemRow.id.desc()) if sort.startswith("-") else (column.asc(), ItemRow.id.asc())
     engine = create_async_engine(database_url)
@@ -70,7 +70,9 @@ async def deep_cursor(database_url: str, sort: str, fraction: float = 0.9) -> st
             ).one()
     finally:
         await engine.dispose()
-    return encode_item_key(ItemKey(created_at=row.created_at, price=row.price, id=row.id, name=row.name))
+    return CursorCodec(secret).encode_item_key(
+        ItemKey(created_at=row.created_at, price=row.price, id=row.id, name=row.name)
+    )
 
 
 def queries(cursors: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -217,6 +217,7 @@ class Api:
     schemes: dict[str, SecurityScheme]
     shared_responses: list[Response]
     skeletons: dict[str, Any] = field(default_factory=dict)
+    pattern_messages: dict[str, str] = field(default_factory=dict)  # pattern -> its x-pattern-message
 
     @property
     def secured(self) -> bool:

@@ -399,7 +399,37 @@ class Reader:
             webhooks=webhooks,
             schemes=schemes,
             shared_responses=[self.shared[k] for k in sorted(self.shared)],
+            pattern_messages=self.pattern_messages(),
         )
+
+    def pattern_messages(self) -> dict[str, str]:
+        """`x-pattern-message` of every patterned schema, by pattern: the sentence a value that breaks the pattern is
+        refused with (422 `errors[].detail`) instead of the regular expression. One pattern, one sentence."""
+        found: dict[str, tuple[str, str]] = {}
+
+        def walk(node: Any, pointer: str, depth: int) -> None:
+            if depth > 200:
+                return
+            if isinstance(node, dict):
+                pattern, message = node.get("pattern"), node.get("x-pattern-message")
+                if isinstance(pattern, str) and message is not None:
+                    if not isinstance(message, str) or not message.strip():
+                        raise self.fail(pointer, "x-pattern-message must be a sentence (a non-empty string)")
+                    if pattern in found and found[pattern][0] != message:
+                        raise self.fail(
+                            pointer,
+                            f"x-pattern-message differs from the one at {found[pattern][1]} for the same pattern: "
+                            "give one pattern one sentence",
+                        )
+                    found.setdefault(pattern, (message, pointer))
+                for key, value in node.items():
+                    walk(value, f"{pointer}/{escape(str(key))}", depth + 1)
+            elif isinstance(node, list):
+                for index, value in enumerate(node):
+                    walk(value, f"{pointer}/{index}", depth + 1)
+
+        walk(self.doc, "#", 0)
+        return {pattern: message for pattern, (message, _) in sorted(found.items())}
 
     def groups(self, operations: list[Operation]) -> list[Group]:
         taken_modules: set[str] = set()

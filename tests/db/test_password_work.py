@@ -25,6 +25,7 @@ from impl.auth import Auth
 from impl.db.engine import create_engine, create_session_factory
 from impl.db.repositories import UserRepository
 from impl.db.tables import UserRow
+from impl.pagination import CursorCodec
 from impl.principal import CurrentUser
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec
@@ -154,7 +155,7 @@ class Storm:
         self.passwords = PasswordHasher(max_waiting=3 * STORM)
         self.tokens = AccessTokenCodec(secret=TEST_SECRET_KEY, issuer="test", audience="test", ttl_seconds=900)
         self.auth = Auth(self.passwords, self.tokens, timedelta(days=1))
-        self.users = Users(self.passwords)
+        self.users = Users(self.passwords, CursorCodec(TEST_SECRET_KEY))
         self.unit = UnitOfWork(create_session_factory(engine))
         self.violations: list[str] = []
         self.most_in_flight = 0

@@ -33,20 +33,11 @@ from impl.db.repositories import (
 from impl.db.repositories._sql import binary_order
 from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
 from impl.db.types import Money, UTCDateTime, utcnow
-from impl.pagination import (
-    ArticleKey,
-    ItemKey,
-    UserKey,
-    decode_article_key,
-    decode_item_key,
-    decode_user_key,
-    encode_article_key,
-    encode_item_key,
-    encode_user_key,
-)
+from impl.pagination import ArticleKey, CursorCodec, ItemKey, UserKey
 from tests.dbutil import fresh_database, upgrade_to_head
 
 Sessions = async_sessionmaker[AsyncSession]
+CURSORS = CursorCodec("repository-tests-cursor-secret")
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
@@ -290,7 +281,7 @@ async def test_users_list_page_walks_every_user_once_oldest_first(sessions: Sess
             seen += [row.id for row in page[:4]]
             if len(page) <= 4:
                 break
-            after = decode_user_key(encode_user_key(user_key(page[3])))
+            after = CURSORS.decode_user_key(CURSORS.encode_user_key(user_key(page[3])))
     assert seen == expected
 
 
@@ -420,7 +411,7 @@ async def test_item_keyset_pagination_returns_every_row_once(sessions: Sessions,
             if len(page) <= 4:
                 break
             # Through the cursor text, as the API does.
-            after = decode_item_key(encode_item_key(item_key(page[3])))
+            after = CURSORS.decode_item_key(CURSORS.encode_item_key(item_key(page[3])))
     assert seen == expected
 
 
@@ -491,7 +482,7 @@ async def test_published_feed_is_one_select_newest_first(sessions: Sessions, eng
             seen += [row.id for row in page[:3]]
             if len(page) <= 3:
                 break
-            after = decode_article_key(encode_article_key(article_key(page[2])))
+            after = CURSORS.decode_article_key(CURSORS.encode_article_key(article_key(page[2])))
         assert seen == published
 
         by_ada = await articles.list_published_page(limit=10, after=None, author_id=ada.id, q=None)
