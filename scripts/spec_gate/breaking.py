@@ -12,6 +12,14 @@ Two diff tools judge every change, and the gate adds checks for what both miss:
   changed or disappeared, a field added to a closed response object, a lowered or removed `x-request-limits`
   entry, a security scheme changed on the client's side (flows, token and refresh URLs, scopes, type).
 
+Two verdicts of redocly's are overruled, each narrowly, and listed as non-breaking changes so the reader sees them
+(`accepted_change` in own_checks.py):
+- `opaque-format-changed`: `pattern`, `maxLength` or `minLength` changed on a string schema that the new spec
+  marks `x-opaque: true` (cursors): an opaque value is only ever one the server made and is sent back unchanged;
+  its format is not part of the contract, only what the spec says about it now.
+- `server-description-changed`: redocly reads a server whose description changed as removed and added again; a
+  server whose `url` is still listed was not removed.
+
 The version rules (semver on info.version; base = the published copy, head = openapi.yaml):
 - the same API (identical once parsed, info.version aside): passes, unless the version went down;
 - a version lower than the base's fails;
@@ -35,12 +43,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scripts.spec_gate import structure
-from scripts.spec_gate.own_checks import Finding, own_additions, own_checks
+from scripts.spec_gate.own_checks import Finding, accepted_change, own_additions, own_checks
 from scripts.spec_gate.published import (
     PUBLISHED_DIR,
     REPO_ROOT,
@@ -137,7 +145,7 @@ def evaluate(base_path: Path, head_path: Path) -> GateResult:
     if structure.without_version(base) != structure.without_version(head):
         with ThreadPoolExecutor(max_workers=2) as pool:
             # Both tools are separate processes (Node, Python): run them side by side.
-            redocly = pool.submit(run_redocly_diff, base_path, head_path)
+            redocly = pool.submit(run_redocly_diff, base_path, head_path, base, head)
             schema_diff = pool.submit(run_api_schema_diff, base_path, head_path)
             redocly_verdict = redocly.result()
             schema_diff_breaking, schema_diff_other = schema_diff.result()
@@ -198,8 +206,11 @@ class RedoclyVerdict:
     modifications: list[Finding]  # "patch" changes of keywords that are not documentation
 
 
-def run_redocly_diff(base_path: Path, head_path: Path) -> RedoclyVerdict:
-    """Redocly's judgement of every change, and the bump it requires."""
+def run_redocly_diff(
+    base_path: Path, head_path: Path, base: dict[str, Any] | None = None, head: dict[str, Any] | None = None
+) -> RedoclyVerdict:
+    """Redocly's judgement of every change, and the bump it requires; with both parsed documents, the verdicts the
+    gate overrules (`accepted_change`) are listed as non-breaking instead."""
     with tempfile.TemporaryDirectory(prefix="redocly-diff-") as directory:
         report_path = Path(directory) / "diff.json"
         command = [
@@ -232,7 +243,14 @@ def run_redocly_diff(base_path: Path, head_path: Path) -> RedoclyVerdict:
         pointer = str(change.get("path", ""))
         where = describe_pointer(pointer)
         impact, kind, keyword = change.get("impact"), change.get("kind"), change.get("property")
-        if impact == "major":
+        accepted = accepted_change(change, base, head) if impact == "major" and base and head else None
+        if accepted is not None and accepted.rule == "server-description-changed":
+            verdict.modifications.append(replace(accepted, where=where))  # documentation: a patch
+        elif accepted is not None:
+            verdict.additions.append(replace(accepted, where=where))
+        elif _server_listed_before(change, base):
+            continue  # the other half of a server whose description changed
+        elif impact == "major":
             verdict.breaking.extend(
                 Finding("redocly diff", str(rule.get("ruleId")), where, str(rule.get("message")))
                 for rule in change.get("verdicts", [])
@@ -243,7 +261,19 @@ def run_redocly_diff(base_path: Path, head_path: Path) -> RedoclyVerdict:
             old, new = _value(change.get("base")), _value(change.get("revision"))
             message = f"`{keyword}` changed from {old} to {new}"
             verdict.modifications.append(Finding("redocly diff", "modified", where, message))
+    if verdict.bump == Bump.MAJOR and not verdict.breaking:
+        bump = Bump.MINOR if verdict.additions else Bump.PATCH
+        verdict = RedoclyVerdict(bump, verdict.breaking, verdict.additions, verdict.modifications)
     return verdict
+
+
+def _server_listed_before(change: dict[str, Any], base: dict[str, Any] | None) -> bool:
+    """A server redocly calls added whose `url` the old spec listed already: its description changed."""
+    if base is None or change.get("kind") != "added" or not str(change.get("path", "")).startswith("#/servers/"):
+        return False
+    new = change.get("revision", {}).get("value") if isinstance(change.get("revision"), dict) else None
+    urls = {server.get("url") for server in base.get("servers") or [] if isinstance(server, dict)}
+    return isinstance(new, dict) and new.get("url") in urls
 
 
 def _value(side: Any) -> str:

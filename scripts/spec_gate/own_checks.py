@@ -52,6 +52,70 @@ def own_additions(base: dict[str, Any], head: dict[str, Any]) -> list[Finding]:
     return findings
 
 
+# What an opaque value's schema may change without breaking anyone: its format (see accepted_change).
+OPAQUE_FORMAT_KEYWORDS = frozenset({"pattern", "maxLength", "minLength"})
+
+
+def accepted_change(change: dict[str, Any], base: dict[str, Any], head: dict[str, Any]) -> Finding | None:
+    """A change redocly rates breaking that the gate accepts deliberately, as a finding to list; else None.
+
+    - The format (`pattern`, `maxLength`, `minLength`) of a string the new spec marks `x-opaque: true`: clients
+      may only send back a value the server made, unchanged, so its format is not theirs to rely on. Only those
+      three keywords, only on a string schema, and only where `x-opaque` is in the new spec at that very schema.
+    - A server redocly calls removed whose `url` the new spec still lists (its description changed).
+    """
+    pointer = str(change.get("path", ""))
+    keyword = change.get("property")
+    rules = {str(verdict.get("ruleId")) for verdict in change.get("verdicts", [])}
+    if (
+        change.get("kind") == "modified"
+        and keyword in OPAQUE_FORMAT_KEYWORDS
+        and rules <= {"schema-constraint-changed"}
+    ):
+        schema = _at_pointer(head, pointer)
+        if isinstance(schema, dict) and schema.get("x-opaque") is True and _is_string(schema):
+            was, now = _value_of(change.get("base")), _value_of(change.get("revision"))
+            message = f"`{keyword}` of an `x-opaque` string changed from {was} to {now}: its format is not promised"
+            return _finding("opaque-format-changed", pointer.removeprefix("#/"), message)
+    if change.get("kind") == "removed" and rules == {"server-removed"} and pointer.startswith("#/servers/"):
+        old = _value_of_raw(change.get("base"))
+        urls = {server.get("url") for server in head.get("servers") or [] if isinstance(server, dict)}
+        if isinstance(old, dict) and old.get("url") in urls:
+            message = f"server `{old.get('url')}` is still listed; its description changed"
+            return _finding("server-description-changed", pointer.removeprefix("#/"), message)
+    return None
+
+
+def _at_pointer(document: dict[str, Any], pointer: str) -> Any:
+    """The node at a JSON pointer into `document`, following local `$ref`s on the way (redocly's change paths run
+    through referenced parameters and schemas)."""
+    resolver = structure.Resolver(document)
+    node: Any = resolver.resolve(document)
+    for raw_part in pointer.removeprefix("#/").split("/") if pointer.startswith("#/") else []:
+        part = raw_part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = resolver.resolve(node[part])
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = resolver.resolve(node[int(part)])
+        else:
+            return None
+    return node
+
+
+def _is_string(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "string" or (isinstance(kind, list) and "string" in kind)
+
+
+def _value_of_raw(side: Any) -> Any:
+    return side.get("value") if isinstance(side, dict) else None
+
+
+def _value_of(side: Any) -> str:
+    value = _value_of_raw(side)
+    return "(none)" if value is None else f"`{json.dumps(value)}`"
+
+
 def _finding(rule: str, where: str, message: str) -> Finding:
     return Finding("own check", rule, where, message)
 

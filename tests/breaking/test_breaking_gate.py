@@ -189,6 +189,37 @@ def add_article_author_field(spec: dict[str, Any]) -> None:
     schemas(spec)["ArticleAuthor"]["properties"]["nickname"] = {"type": "string", "maxLength": 40}
 
 
+OPAQUE_CURSOR = {"type": "string", "maxLength": 640, "pattern": "^[A-Za-z0-9_-]{1,640}$"}
+
+
+def _cursor_schemas(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        spec["components"]["parameters"]["UserCursor"]["schema"],
+        schemas(spec)["UserPage"]["properties"]["next_cursor"],
+    ]
+
+
+def make_cursors_opaque(spec: dict[str, Any]) -> None:
+    """A new cursor encoding: only a character class and a bound, marked `x-opaque` (what 2.1.0 did)."""
+    for schema in _cursor_schemas(spec):
+        schema.update({**OPAQUE_CURSOR, "x-opaque": True})
+
+
+def change_cursor_format_unmarked(spec: dict[str, Any]) -> None:
+    for schema in _cursor_schemas(spec):
+        schema.update(OPAQUE_CURSOR)
+
+
+def change_opaque_cursor_type(spec: dict[str, Any]) -> None:
+    """`x-opaque` covers a string's format, not its type."""
+    make_cursors_opaque(spec)
+    schemas(spec)["UserPage"]["properties"]["next_cursor"]["type"] = ["integer", "null"]
+
+
+def describe_server_anew(spec: dict[str, Any]) -> None:
+    spec["servers"][0]["description"] = "The server this document is served from."
+
+
 def write_variant(directory: Path, mutate: Mutation, version: str) -> Path:
     spec = copy.deepcopy(load_spec(BASE_PATH))
     mutate(spec)
@@ -297,6 +328,16 @@ BREAKING_CASES = [
         ["field-added-to-closed-response", "`author.nickname`", "`author`"],
         id="field-added-to-nested-closed-response",
     ),
+    # A cursor's format changed without `x-opaque`: its pattern was part of the contract.
+    pytest.param(
+        no_change,
+        change_cursor_format_unmarked,
+        ["schema-constraint-changed", "`pattern`"],
+        id="cursor-format-unmarked",
+    ),
+    pytest.param(
+        no_change, change_opaque_cursor_type, ["schema-type-changed", "`next_cursor`"], id="opaque-but-type-changed"
+    ),
 ]
 
 
@@ -346,6 +387,8 @@ def test_the_same_breaking_change_with_a_major_bump_passes(
         pytest.param(with_scopes, add_scope, ["articles:read"], id="added-scope"),
         pytest.param(no_change, add_client_credentials_flow, ["ClientCredentials"], id="added-oauth2-flow"),
         pytest.param(drop_refresh_url, move_refresh_url, ["refreshUrl"], id="added-refresh-url"),
+        # An `x-opaque` string's format (pattern, bounds) is not promised: clients only send back what they got.
+        pytest.param(no_change, make_cursors_opaque, ["opaque-format-changed"], id="opaque-cursor-format"),
     ],
 )
 def test_a_non_breaking_change_with_a_minor_bump_passes(
@@ -357,10 +400,41 @@ def test_a_non_breaking_change_with_a_minor_bump_passes(
     assert result.required_bump == Bump.MINOR
     assert not result.breaking
     assert any(
-        name in finding.where or name in finding.message
+        name in finding.where or name in finding.message or name == finding.rule
         for finding in result.non_breaking + result.modifications
         for name in names
     )
+
+
+def test_a_server_whose_description_changed_is_documentation(tmp_path: Path) -> None:
+    # redocly reads 2.0.0's server with a new description as removed (major) and added: the gate knows the url.
+    base = PUBLISHED_DIR / "openapi-2.0.0.yaml"
+    spec = copy.deepcopy(load_spec(base))
+    describe_server_anew(spec)
+    spec["info"]["version"] = "2.0.1"
+    head = tmp_path / "described.yaml"
+    head.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    result = evaluate(base, head)
+
+    assert result.passed, reported(result)
+    assert result.required_bump == Bump.PATCH
+    assert not result.breaking
+    assert [finding.rule for finding in result.modifications] == ["server-description-changed"]
+
+
+def test_a_removed_server_is_still_breaking(tmp_path: Path) -> None:
+    base = PUBLISHED_DIR / "openapi-2.0.0.yaml"
+    spec = copy.deepcopy(load_spec(base))
+    spec["servers"] = [{"url": "https://api.example.com", "description": "Production."}]
+    spec["info"]["version"] = "2.1.0"
+    head = tmp_path / "moved.yaml"
+    head.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    result = evaluate(base, head)
+
+    assert not result.passed
+    assert "server-removed" in reported(result)
 
 
 def test_a_changed_spec_with_an_unchanged_version_fails(tmp_path: Path) -> None:
