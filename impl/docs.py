@@ -48,8 +48,8 @@ _POLICY = (
 # first and that the username is the email; the fields a password login here never uses are hidden (client id and
 # secret, where to send them, the generic scopes text), and the username field says what to type.
 _SWAGGER_STYLE = """
-.auth-container .wrapper:has(#client_id), .auth-container .wrapper:has(#client_secret),
-.auth-container .wrapper:has(#password_type), .auth-container .wrapper:has(select[data-name="passwordType"]),
+.auth-container .wrapper:has(> label[for^="client_id"]), .auth-container .wrapper:has(> label[for^="client_secret"]),
+.auth-container .wrapper:has(> label[for="password_type"]),
 .auth-container .scope-def, .auth-container .scopes, .auth-container .flow { display: none; }
 .auth-container label[for="oauth_username"]::after { content: " (your email)"; font-weight: normal; }
 """

@@ -8,7 +8,6 @@ import { after, before, test } from 'node:test';
 
 import {
   NO_PROBLEMS,
-  REDOCLY_BADGE_IMAGES,
   describeOperation,
   launchBrowser,
   reportPath,
@@ -100,6 +99,33 @@ test('/docs (Swagger UI) renders every operation of the spec and loads nothing f
   assert.deepEqual(missing.map(describeOperation), [], 'operations of the spec that Swagger UI did not render');
   assert.deepEqual(unexpected, [], 'opblocks for operations the spec does not declare');
   assert.deepEqual(watched.problems(), NO_PROBLEMS);
+  assert.deepEqual(watched.log.requests.filter((url) => !isServerUrl(url)), [], 'requests that left the server');
+});
+
+test('/docs: the server dropdown names this server, the common headers are described once', async () => {
+  const watched = await watchedPage(browser.context, { isLocal: isServerUrl });
+  const { page } = watched;
+  await page.goto(`${baseUrl}/docs`);
+  await page.locator('.opblock').first().waitFor();
+
+  const servers = await page.locator('.servers select option').allInnerTexts();
+  assert.equal(servers.length, 1, servers.join(' | '));
+  assert.ok(servers[0].includes(`This server: ${serverOrigin}`), servers[0]);
+  assert.ok(!servers[0].includes('`'), servers[0]);
+
+  // The API's description says once what every answer carries; no operation repeats it.
+  const info = await page.locator('.information-container').innerText();
+  assert.match(info, /Headers on every answer/);
+  const operation = swaggerOpblock(page, CURRENT_USER);
+  await operation.locator('.opblock-summary-control').click();
+  await operation.locator('.responses-table').first().waitFor();
+  const shown = await operation.innerText();
+  for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Access-Control-Allow-Origin']) {
+    assert.ok(!shown.includes(name), `${name} is listed under ${CURRENT_USER.path} again`);
+  }
+  assert.match(shown, /WWW-Authenticate/); // the 401's own header is still there
+  await operation.screenshot({ path: reportPath('swagger-ui-operation.png') });
+  assert.deepEqual(watched.problems(), NO_PROBLEMS);
 });
 
 test('/docs: Authorize logs in through the token endpoint and "Try it out" on GET /v1/users/me shows 200', async () => {
@@ -125,8 +151,23 @@ test('/docs: Authorize logs in through the token endpoint and "Try it out" on GE
   const tokenPath = new URL(passwordFlowTokenUrl(spec), baseUrl).pathname;
   await page.locator('.auth-wrapper').getByRole('button', { name: 'Authorize' }).click();
   const dialog = page.locator('.modal-ux');
-  await dialog.getByLabel('username:', { exact: true }).fill(seededUser.email);
-  await dialog.getByLabel('password:', { exact: true }).fill(seededUser.password);
+  // The dialog says what to type: register first, the username is the email; nothing else is asked for.
+  await dialog.locator('#oauth_username').waitFor();
+  const explained = await dialog.innerText();
+  assert.match(explained, /Register first/);
+  assert.match(explained, /\/v1\/auth\/register/);
+  assert.match(explained, /username[\s\S]*is your\s+email/);
+  assert.ok(!/Scopes are used to grant/.test(explained), explained);
+  for (const unused of ['[id^="client_id"]', '[id^="client_secret"]', '#password_type']) {
+    assert.equal(await dialog.locator(unused).isVisible(), false, `${unused} is shown`);
+  }
+  const usernameHint = await dialog
+    .locator('label[for="oauth_username"]')
+    .evaluate((label) => getComputedStyle(label, '::after').content);
+  assert.equal(usernameHint, '" (your email)"');
+  await dialog.locator('.modal-ux-inner').screenshot({ path: reportPath('swagger-ui-authorize-dialog.png') });
+  await dialog.locator('#oauth_username').fill(seededUser.email);
+  await dialog.locator('#oauth_password').fill(seededUser.password);
   const [tokenResponse] = await Promise.all([
     page.waitForResponse((response) => new URL(response.url()).pathname === tokenPath),
     dialog.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click(),
@@ -171,7 +212,7 @@ test('/docs: Authorize logs in through the token endpoint and "Try it out" on GE
 });
 
 test('/redoc (Redoc) renders every operation of the spec and loads nothing from elsewhere', async () => {
-  const watched = await watchedPage(browser.context, { isLocal: isServerUrl, forgiven: REDOCLY_BADGE_IMAGES });
+  const watched = await watchedPage(browser.context, { isLocal: isServerUrl });
   const { page } = watched;
   await page.goto(`${baseUrl}/redoc`);
   await page.locator('[data-section-id^="operation/"]').first().waitFor();
@@ -196,4 +237,16 @@ test('/redoc (Redoc) renders every operation of the spec and loads nothing from 
 
   assert.deepEqual(missing, [], 'operations of the spec that Redoc did not render');
   assert.deepEqual(watched.problems(), NO_PROBLEMS);
+  assert.deepEqual(watched.log.requests.filter((url) => !isServerUrl(url)), [], 'requests that left the server');
+  // The Redocly badge is there, with a local image.
+  const badge = page.locator('img[alt="redocly logo"]');
+  if ((await badge.count()) > 0) assert.match(await badge.first().getAttribute('src'), /^data:/);
+
+  // Operation pages: no header rows repeated, no regular expressions under fields; the download is the contract.
+  const listItems = page.locator('[data-section-id="operation/listItems"]');
+  const text = await listItems.innerText();
+  assert.ok(!text.includes('RateLimit-Limit'), 'listItems repeats RateLimit-Limit');
+  assert.ok(!/\^\[|\{1,16\}/.test(text), `a regular expression is shown under listItems:\n${text.slice(0, 2000)}`);
+  const download = page.locator('a[download], a:has-text("Download")').first();
+  assert.equal(new URL(await download.getAttribute('href'), baseUrl).pathname, '/openapi.yaml');
 });

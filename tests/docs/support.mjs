@@ -25,14 +25,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-// Redoc (2.x on /redoc, and the 3.x that `redocly build-docs` embeds) always renders an "API docs by Redocly"
-// badge whose image comes from Redocly's CDN; the image hides itself when it cannot load. It is the one
-// external resource these pages may ask for: the watcher blocks it like any other, and only forgives it.
-export const REDOCLY_BADGE_IMAGES = [
-  'https://cdn.redoc.ly/redoc/logo-mini.svg',
-  'https://cdn.redoc.ly/redoc/logo-mini-full.svg',
-];
-
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** A fresh Chromium with its own throw-away profile. `close()` removes the profile too. */
@@ -55,24 +47,24 @@ export async function launchBrowser() {
 
 /**
  * Opens a page that records what it loads. `isLocal(url)` says which URLs may be fetched; every other request
- * is aborted (so nothing leaves the machine) and recorded as external. `forgiven` lists external URLs that are
- * recorded but not counted as problems. `problems()` returns what a healthy docs page must not have.
+ * is aborted (so nothing leaves the machine) and recorded as external: a healthy docs page has none (Redoc's
+ * Redocly badge image, which came from Redocly's CDN, is local now). `problems()` returns what a healthy docs
+ * page must not have; `log.requests` is every URL the page asked for.
  */
-export async function watchedPage(context, { isLocal, forgiven = [] }) {
+export async function watchedPage(context, { isLocal }) {
   const page = await context.newPage();
-  const log = { external: [], failed: [], httpErrors: [], consoleErrors: [], pageErrors: [], forgiven: [] };
-  const isForgiven = (url) => forgiven.includes(url);
+  const log = { requests: [], external: [], failed: [], httpErrors: [], consoleErrors: [], pageErrors: [] };
 
   await page.route(
     (url) => !isLocal(url.href),
     (route) => route.abort('blockedbyclient'),
   );
   page.on('request', (request) => {
+    log.requests.push(request.url().slice(0, 200));
     if (isLocal(request.url())) return;
-    (isForgiven(request.url()) ? log.forgiven : log.external).push(`${request.method()} ${request.url()}`);
+    log.external.push(`${request.method()} ${request.url()}`);
   });
   page.on('requestfailed', (request) => {
-    if (isForgiven(request.url())) return;
     log.failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
   });
   page.on('response', (response) => {
@@ -80,15 +72,10 @@ export async function watchedPage(context, { isLocal, forgiven = [] }) {
       log.httpErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
     }
   });
-  // The page's Content-Security-Policy blocks a forgiven resource before any request: the console names it.
-  const blockedByPolicy = (text) => forgiven.some((url) => text.includes(`'${url}'`) && text.includes('Content Security Policy'));
   page.on('console', (message) => {
-    // A resource that fails to load is reported on the console with that resource as the location.
-    if (message.type() !== 'error' || isForgiven(message.location().url)) return;
-    if (blockedByPolicy(message.text())) {
-      log.forgiven.push(message.text());
-      return;
-    }
+    // A resource that fails to load, or that the page's Content-Security-Policy blocks before any request, is
+    // reported on the console.
+    if (message.type() !== 'error') return;
     log.consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => log.pageErrors.push(String(error)));
