@@ -123,7 +123,12 @@ def test_the_authorize_dialog_says_what_to_type() -> None:
 
 async def test_the_swagger_page_hides_the_fields_a_login_here_never_uses(client: httpx.AsyncClient) -> None:
     page = (await client.get("/docs")).text
-    for selector in ('label[for^="client_id"]', 'label[for^="client_secret"]', 'label[for="password_type"]', ".scope-def"):
+    for selector in (
+        'label[for^="client_id"]',
+        'label[for^="client_secret"]',
+        'label[for="password_type"]',
+        ".scope-def",
+    ):
         assert selector in page
     assert 'label[for="oauth_username"]::after { content: " (your email)"' in page
 

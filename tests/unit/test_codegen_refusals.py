@@ -53,6 +53,10 @@ CASES = {
     ],
     "not-yaml.yaml": ["#: is neither YAML nor JSON (line 3, column 1: expected ',' or '}', but got '<scalar>')"],
     "swagger-2.yaml": ["#/openapi: OpenAPI (missing) is not 3.0.x or 3.1.x"],
+    "pattern-messages.yaml": [
+        "#/paths/~1a/get/parameters/1/schema: x-pattern-message differs from the one at "
+        "#/paths/~1a/get/parameters/0/schema for the same pattern: give one pattern one sentence"
+    ],
 }
 
 
