@@ -138,6 +138,9 @@ async def _run(arguments: argparse.Namespace) -> int:
                     **os.environ,
                     "CONTRACT_WFC_FILE": str(wfc_file),
                     "CONTRACT_CACHE_DIR": str(report_dir / CACHE_DIR_NAME),
+                    # Opaque cursors in positive cases are only ones the server answered (scripts/contract/hooks.py).
+                    "SCHEMATHESIS_HOOKS": "scripts.contract.hooks",
+                    "CONTRACT_SPEC": str(arguments.spec),  # relative to PROJECT_ROOT, like the command's
                 }
                 child = await asyncio.create_subprocess_exec(*command, cwd=str(PROJECT_ROOT), env=environment)
                 code = await child.wait()

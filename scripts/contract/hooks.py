@@ -1,0 +1,76 @@
+"""Schemathesis hooks for `make contract` (run_gate.py loads them through SCHEMATHESIS_HOOKS).
+
+Opaque values: a parameter whose schema is marked `x-opaque: true` (the list cursors) is valid only as the server
+made it. The schema can promise its characters and its length, not where it comes from, so a random string that
+fits it is not data any client can hold, and the server refuses it (422 naming `cursor`): counting that refusal
+as "valid data rejected" would be the fuzzer's mistake. So a positive case (data the server must accept) sends
+such a parameter only with a value the server answered in this run (a `next_cursor`, as the stateful phase
+chains them); a made-up one is left out, and the request asks for the first page with the same filters.
+Negative cases go out as generated: a cursor breaking the pattern must still be refused.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+import yaml
+
+from scripts.spec_gate.published import SPEC_PATH
+from scripts.spec_gate.structure import HTTP_METHODS, Resolver
+
+# Values of opaque fields the server has answered so far (one worker: one process, one run).
+SEEN: set[str] = set()
+
+
+def opaque_query_parameters(document: dict[str, Any]) -> dict[tuple[str, str], frozenset[str]]:
+    """(METHOD, path) -> the names of its query parameters marked `x-opaque`."""
+    resolver = Resolver(document)
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    for path, raw_item in (document.get("paths") or {}).items():
+        item = resolver.resolve(raw_item)
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
+                continue
+            names = set()
+            for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+                parameter = resolver.resolve(raw)
+                schema = resolver.resolve(parameter.get("schema") or {})
+                if parameter.get("in") == "query" and schema.get("x-opaque") is True:
+                    names.add(str(parameter["name"]))
+            if names:
+                found[(method.upper(), path)] = frozenset(names)
+    return found
+
+
+OPAQUE = opaque_query_parameters(yaml.safe_load(Path(os.environ.get("CONTRACT_SPEC", SPEC_PATH)).read_bytes()))
+
+
+def remember_opaque_values(body: Any) -> None:
+    if isinstance(body, dict) and isinstance(body.get("next_cursor"), str):
+        SEEN.add(body["next_cursor"])
+
+
+def keep_only_answered_values(query: dict[str, Any] | None, names: frozenset[str]) -> None:
+    for name in names:
+        if query is not None and name in query and query[name] not in SEEN:
+            del query[name]
+
+
+@schemathesis.hook
+def before_call(context: schemathesis.HookContext, case: Any, kwargs: dict[str, Any]) -> None:
+    names = OPAQUE.get((case.operation.method.upper(), case.operation.path))
+    if names and case.meta is not None and case.meta.generation.mode.is_positive:
+        keep_only_answered_values(case.query, names)
+
+
+@schemathesis.hook
+def after_call(context: schemathesis.HookContext, case: Any, response: Any) -> None:
+    if (case.operation.method.upper(), case.operation.path) in OPAQUE and response.status_code == 200:
+        try:
+            remember_opaque_values(response.json())
+        except ValueError:
+            return
