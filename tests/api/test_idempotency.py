@@ -59,7 +59,8 @@ async def test_a_retried_create_replays_the_first_answer(
     assert await db.count(ItemRow) == 1
     # Without a key, the same request is a new one.
     third = await client.post("/v1/items", json=ITEM, headers=user.headers)
-    assert third.status_code == 201 and third.json()["id"] != first.json()["id"]
+    assert third.status_code == 201
+    assert third.json()["id"] != first.json()["id"]
     assert await db.count(ItemRow) == 2
 
 
@@ -126,10 +127,13 @@ async def test_anonymous_keys_belong_to_the_client_address(app: FastAPI, db: Dat
         async with contract_client(transport=transport, validator=ContractValidator()) as http:
             answers.append(await http.post("/v1/auth/register", json=body, headers={"Idempotency-Key": key}))
     first, replayed, elsewhere = answers
-    assert first.status_code == 201 and replayed.status_code == 201
-    assert replayed.headers["idempotent-replayed"] == "true" and replayed.content == first.content
+    assert first.status_code == 201
+    assert replayed.status_code == 201
+    assert replayed.headers["idempotent-replayed"] == "true"
+    assert replayed.content == first.content
     # Another client's key is another key: its request runs, and finds the email taken.
-    assert elsewhere.status_code == 409 and "idempotent-replayed" not in elsewhere.headers
+    assert elsewhere.status_code == 409
+    assert "idempotent-replayed" not in elsewhere.headers
 
 
 async def test_concurrent_copies_have_exactly_one_effect(
@@ -151,7 +155,8 @@ async def test_concurrent_copies_have_exactly_one_effect(
         assert await db.count(ItemRow, ItemRow.name == body["name"]) == 1
         # After the race, every retry replays.
         retry = await client.post("/v1/items", json=body, headers=keyed(user, key))
-        assert retry.status_code == 201 and retry.content == created[0].content
+        assert retry.status_code == 201
+        assert retry.content == created[0].content
 
 
 async def test_concurrent_anonymous_logouts_with_one_key(
@@ -165,7 +170,8 @@ async def test_concurrent_anonymous_logouts_with_one_key(
         )
     )
     statuses = Counter(r.status_code for r in responses)
-    assert set(statuses) <= {204, 409} and statuses[204] >= 1, statuses
+    assert set(statuses) <= {204, 409}, statuses
+    assert statuses[204] >= 1, statuses
     assert await db.count(RefreshTokenRow, RefreshTokenRow.revoked_at.is_(None)) == 0
 
 
@@ -188,7 +194,8 @@ async def test_an_expired_key_no_longer_replays(client: httpx.AsyncClient, db: D
     assert await db.count(ItemRow) == 2
     # The key is taken again, by the new answer.
     third = await client.post("/v1/items", json=ITEM, headers=keyed(user, key))
-    assert third.headers["idempotent-replayed"] == "true" and third.content == again.content
+    assert third.headers["idempotent-replayed"] == "true"
+    assert third.content == again.content
 
 
 @pytest.fixture
@@ -230,22 +237,27 @@ async def test_a_failed_first_attempt_is_not_stored(
     key = new_key()
     failed = await client.post("/v1/items", json=ITEM, headers=keyed(user, key))
     assert failed.status_code == 500
-    assert await db.count(ItemRow) == 0 and await db.count(IdempotencyRow) == 0
+    assert await db.count(ItemRow) == 0
+    assert await db.count(IdempotencyRow) == 0
     retried = await client.post("/v1/items", json=ITEM, headers=keyed(user, key))
-    assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers
-    assert calls == 2 and await db.count(ItemRow) == 1
+    assert retried.status_code == 201
+    assert "idempotent-replayed" not in retried.headers
+    assert calls == 2
+    assert await db.count(ItemRow) == 1
 
 
 async def test_a_refused_request_is_not_stored(client: httpx.AsyncClient, db: Database, user: Account) -> None:
     key = new_key()
     body = {"email": user.email, "password": DEFAULT_PASSWORD}
     taken = await client.post("/v1/auth/register", json=body, headers={"Idempotency-Key": key})
-    assert taken.status_code == 409 and "retry-after" not in taken.headers
+    assert taken.status_code == 409
+    assert "retry-after" not in taken.headers
     assert await db.count(IdempotencyRow) == 0
     # After the account is gone, the retry with the same key runs again and succeeds.
     assert (await client.delete("/v1/users/me", headers=user.headers)).status_code == 204
     retried = await client.post("/v1/auth/register", json=body, headers={"Idempotency-Key": key})
-    assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers
+    assert retried.status_code == 201
+    assert "idempotent-replayed" not in retried.headers
 
 
 @pytest.mark.parametrize("key", ["", "has space", "x" * 256, "tab\there"])
