@@ -138,6 +138,8 @@ async def _run(arguments: argparse.Namespace) -> int:
                     **os.environ,
                     "CONTRACT_WFC_FILE": str(wfc_file),
                     "CONTRACT_CACHE_DIR": str(report_dir / CACHE_DIR_NAME),
+                    # A fresh Idempotency-Key per request (see hooks.py).
+                    "SCHEMATHESIS_HOOKS": "scripts.contract.hooks",
                 }
                 child = await asyncio.create_subprocess_exec(*command, cwd=str(PROJECT_ROOT), env=environment)
                 code = await child.wait()
