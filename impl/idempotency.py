@@ -111,11 +111,11 @@ class IdempotencyMiddleware:
         if key is None:
             return await call_next()
         scope = self.scope_of(request, principal)
-        print_ = fingerprint(request.method, request.url.path, await request.body())
+        request_fingerprint = fingerprint(request.method, request.url.path, await request.body())
         repository = IdempotencyRepository(current_session())
         stored = await repository.find(scope, key, self.clock())
         if stored is not None:
-            if stored.fingerprint != print_:
+            if stored.fingerprint != request_fingerprint:
                 raise IdempotencyKeyReused()
             headers = {**stored.headers, REPLAYED_HEADER: "true"}
             return replay(request, contract, stored.status, stored.body, stored.content_type, headers)
@@ -128,7 +128,7 @@ class IdempotencyMiddleware:
         record = IdempotencyRow(
             scope=scope,
             key=key,
-            fingerprint=print_,
+            fingerprint=request_fingerprint,
             status=response.status_code,
             headers=_stored_headers(contract, response),
             content_type=response.headers.get("content-type"),
