@@ -285,3 +285,23 @@ def check_outgoing(request: Request, contract: OperationContract, response: Resp
         except ValueError as exc:  # not JSON, or a ValidationError
             raise ContractViolation(f"{where}: body breaks its schema: {exc}") from exc
     return response
+
+
+def replay(
+    request: Request,
+    contract: OperationContract,
+    status: int,
+    body: bytes,
+    content_type: str | None,
+    headers: Mapping[str, str],
+) -> Response:
+    """An answer rendered (and checked) once before, sent again: a stored idempotent answer. Its status and
+    headers are checked against the contract as they are now; the request's own runtime headers (rate limit,
+    request id) are merged in as for any answer."""
+    declared = contract.response_for(status)
+    if declared is None:
+        raise ContractViolation(f"{contract.operation_id} does not declare status {status} (replayed)")
+    all_headers = _headers(contract.operation_id, status, declared, headers, strict=True)
+    if not body:
+        return _respond(status, None, None, all_headers)
+    return _respond(status, body, content_type, all_headers)

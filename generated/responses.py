@@ -47,6 +47,12 @@ CONFLICT_409 = DeclaredResponse(
         HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
         HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
         HeaderSpec(
+            name="Retry-After",
+            schema={"type": "integer", "format": "int32"},
+            keyword="retry_after",
+            type=Annotated[int, Field(ge=0, le=2147483647)],
+        ),
+        HeaderSpec(
             name="RateLimit-Limit",
             required=True,
             schema={"type": "integer", "format": "int32"},
@@ -135,6 +141,96 @@ INTERNAL_SERVER_ERROR_500 = DeclaredResponse(
 
 NOT_FOUND_404 = DeclaredResponse(
     status="404",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
+    ),
+)
+
+NOT_MODIFIED_304 = DeclaredResponse(
+    status="304",
+    headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
+        HeaderSpec(
+            name="ETag",
+            required=True,
+            schema={"type": "string"},
+            keyword="e_tag",
+            type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+        ),
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
+    ),
+)
+
+PRECONDITION_FAILED_412 = DeclaredResponse(
+    status="412",
+    content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
+    headers=(
+        HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),
+        HeaderSpec(name="Cache-Control", required=True, schema={"type": "string"}, const="no-store"),
+        HeaderSpec(
+            name="RateLimit-Limit",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Remaining",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(
+            name="RateLimit-Reset",
+            required=True,
+            schema={"type": "integer", "format": "int32"},
+            supplied_by="rate-limiter",
+        ),
+        HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
+    ),
+)
+
+PRECONDITION_REQUIRED_428 = DeclaredResponse(
+    status="428",
     content=(MediaSpec(media_type="application/problem+json", kind="json", type=models.Problem),),
     headers=(
         HeaderSpec(name="X-Content-Type-Options", required=True, schema={"type": "string"}, const="nosniff"),

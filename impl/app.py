@@ -22,12 +22,14 @@ from impl.db.engine import DatabaseTimeouts, create_engine, create_session_facto
 from impl.docs import install_docs
 from impl.forwarded import TrustedProxyHeaders
 from impl.health import Health
+from impl.idempotency import IdempotencyMiddleware
 from impl.items import Items
 from impl.observability import metrics, tracing
 from impl.observability.logging import configure_logging
 from impl.observability.middleware import ObservabilityMiddleware
 from impl.observability.request_id import REQUEST_ID_HEADER
 from impl.pagination import CursorCodec
+from impl.preconditions import Preconditions
 from impl.rate_limit import ClientRateLimiter
 from impl.schema_check import SchemaCheck
 from impl.security.authenticator import BearerAuthenticator
@@ -71,6 +73,12 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
     tokens = AccessTokenCodec.from_settings(settings)
     cursors = CursorCodec(settings.secret_key.get_secret_value())
     stop_tracing: Callable[[], None] | None = None
+    preconditions = Preconditions(required=settings.require_if_match)
+    idempotency = IdempotencyMiddleware(
+        timedelta(seconds=settings.idempotency_ttl_seconds),
+        sweep_every=settings.idempotency_sweep_every,
+        sweep_batch=settings.idempotency_sweep_batch,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -86,15 +94,16 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         request_scope=UnitOfWork(create_session_factory(engine)).scope,
         rate_limiter=rate_limiter,
         auth=Auth(passwords, tokens, timedelta(seconds=settings.refresh_token_ttl_seconds)),
-        users=Users(passwords, cursors),
-        items=Items(cursors),
-        articles=Articles(cursors),
+        users=Users(passwords, cursors, preconditions),
+        items=Items(cursors, preconditions),
+        articles=Articles(cursors, preconditions),
         health=Health(
             engine,
             settings.db_ready_timeout_seconds,
             rate_limiter.check_store,
             SchemaCheck.from_migrations(engine, settings.db_ready_timeout_seconds),
         ),
+        middlewares=[idempotency],
         lifespan=lifespan,
     )
     install_docs(app, settings.spec_path, TITLE)
@@ -105,9 +114,18 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
             ProblemCORSMiddleware,
             allow_origins=settings.cors_allowed_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "If-Match",
+                "If-None-Match",
+                REQUEST_ID_HEADER,
+            ],
             # Browsers hide response headers from scripts unless they are listed here.
             expose_headers=[
+                "ETag",
+                "Idempotent-Replayed",
                 "Location",
                 "RateLimit-Limit",
                 "RateLimit-Remaining",

@@ -5,12 +5,19 @@ from uuid import UUID
 from pydantic import MISSING
 
 from generated import models
-from generated.routers.articles import ArticlesApi, CreateArticle201Response
+from generated.routers.articles import (
+    ArticlesApi,
+    CreateArticle201Response,
+    GetArticle200Response,
+    GetArticle304Response,
+    UpdateArticle200Response,
+)
 from impl.db.repositories import AccountGoneError
 from impl.db.repositories.articles import ArticleRepository, article_key
 from impl.db.tables import ArticleRow, UserRow
 from impl.db.types import new_id, utcnow
 from impl.pagination import CursorCodec, InvalidCursorError, split_page
+from impl.preconditions import Preconditions, etag, none_match
 from impl.principal import CurrentUser
 from impl.problems import AccountGone, Forbidden, InvalidCursor, NotFound
 from impl.unit_of_work import current_session
@@ -33,13 +40,19 @@ def article_model(row: ArticleRow, author: UserRow) -> models.Article:
 NO_SUCH_ARTICLE = "There is no article with this id."
 
 
+def article_etag(row: ArticleRow, author: UserRow) -> str:
+    """The answer shows the author's name too: a change of the author's account is a new representation."""
+    return etag(row.version, author.version)
+
+
 def _visible(row: ArticleRow, principal: CurrentUser | None) -> bool:
     return row.published or (principal is not None and principal.may_access(row.author_id))
 
 
 class Articles(ArticlesApi[CurrentUser]):
-    def __init__(self, cursors: CursorCodec) -> None:
+    def __init__(self, cursors: CursorCodec, preconditions: Preconditions | None = None) -> None:
         self._cursors = cursors
+        self._preconditions = preconditions or Preconditions()
 
     async def list_articles(
         self,
@@ -63,7 +76,10 @@ class Articles(ArticlesApi[CurrentUser]):
         page, next_cursor = split_page(rows, limit, lambda row: self._cursors.encode_article_key(article_key(row)))
         return models.ArticlePage(items=[article_model(r, r.author) for r in page], next_cursor=next_cursor)
 
-    async def create_article(self, *, body: models.ArticleCreate, principal: CurrentUser) -> CreateArticle201Response:
+    async def create_article(
+        self, *, idempotency_key: str | None, body: models.ArticleCreate, principal: CurrentUser
+    ) -> CreateArticle201Response:
+        del idempotency_key  # the idempotency middleware's (impl/idempotency.py)
         author = await caller_row(principal)
         now = utcnow()
         row = ArticleRow(
@@ -75,12 +91,15 @@ class Articles(ArticlesApi[CurrentUser]):
             published_at=now if body.published else None,
             created_at=now,
             updated_at=now,
+            version=1,
         )
         try:
             await ArticleRepository(current_session()).add(row)
         except AccountGoneError:
             raise AccountGone() from None
-        return CreateArticle201Response(body=article_model(row, author), location=f"/v1/articles/{row.id}")
+        return CreateArticle201Response(
+            body=article_model(row, author), location=f"/v1/articles/{row.id}", e_tag=article_etag(row, author)
+        )
 
     @staticmethod
     async def _article(article_id: UUID, principal: CurrentUser | None, *, for_update: bool = False) -> ArticleRow:
@@ -95,15 +114,22 @@ class Articles(ArticlesApi[CurrentUser]):
             raise Forbidden("Only the author or a superuser may change this article.")
         return row
 
-    async def get_article(self, *, article_id: UUID, principal: CurrentUser | None) -> models.Article:
+    async def get_article(
+        self, *, article_id: UUID, if_none_match: str | None, principal: CurrentUser | None
+    ) -> GetArticle200Response | GetArticle304Response:
         row = await self._article(article_id, principal)
-        return article_model(row, row.author)
+        tag = article_etag(row, row.author)
+        if none_match(if_none_match, tag):
+            return GetArticle304Response(e_tag=tag)
+        return GetArticle200Response(body=article_model(row, row.author), e_tag=tag)
 
     async def update_article(
-        self, *, article_id: UUID, body: models.ArticleUpdate, principal: CurrentUser
-    ) -> models.Article:
-        # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404.
+        self, *, article_id: UUID, if_match: str | None, body: models.ArticleUpdate, principal: CurrentUser
+    ) -> UpdateArticle200Response:
+        # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404;
+        # a concurrent change with the same If-Match either waits (and then finds a new version: 412) or loses.
         row = await self._editable(article_id, principal, for_update=True)
+        self._preconditions.check(if_match, article_etag(row, row.author))
         now = utcnow()
         if body.title is not MISSING:
             row.title = body.title
@@ -114,10 +140,14 @@ class Articles(ArticlesApi[CurrentUser]):
             if body.published and row.published_at is None:
                 row.published_at = now  # the first publication only: later re-publishing keeps the date
         row.updated_at = now
-        return article_model(row, row.author)
+        await current_session().flush()  # the version bump (impl/db/tables.py) happens here: the ETag shows it
+        return UpdateArticle200Response(body=article_model(row, row.author), e_tag=article_etag(row, row.author))
 
-    async def delete_article(self, *, article_id: UUID, principal: CurrentUser) -> None:
-        await self._editable(article_id, principal)
+    async def delete_article(self, *, article_id: UUID, if_match: str | None, principal: CurrentUser) -> None:
+        # With If-Match, compared under the row's lock: no change slips in between the comparison and the deletion.
+        row = await self._editable(article_id, principal, for_update=if_match is not None)
+        if if_match is not None:
+            self._preconditions.check(if_match, article_etag(row, row.author), change=False)
         # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
         if not await ArticleRepository(current_session()).delete(article_id):
             raise NotFound(NO_SUCH_ARTICLE)

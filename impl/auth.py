@@ -12,6 +12,7 @@ from impl.db.repositories.refresh_tokens import RefreshTokenRepository
 from impl.db.repositories.users import UserRepository
 from impl.db.tables import RefreshTokenRow, UserRow
 from impl.db.types import new_id, utcnow
+from impl.preconditions import etag
 from impl.problems import Conflict, RefreshTokenReused, TokenRequestError
 from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec, hash_refresh_token, new_refresh_token
@@ -33,7 +34,8 @@ class Auth(AuthApi):
         self._tokens = tokens
         self._refresh_ttl = refresh_ttl
 
-    async def register_user(self, *, body: models.UserRegister) -> RegisterUser201Response:
+    async def register_user(self, *, idempotency_key: str | None, body: models.UserRegister) -> RegisterUser201Response:
+        del idempotency_key  # the idempotency middleware's (impl/idempotency.py)
         email = contract_email(str(body.email))
         # Hashed before the database is touched: the slow part holds no connection, transaction or lock.
         hashed_password = await self._passwords.hash(body.password)
@@ -48,12 +50,13 @@ class Auth(AuthApi):
             token_version=0,
             created_at=now,
             updated_at=now,
+            version=1,
         )
         try:
             await UserRepository(current_session()).add(row)
         except EmailTakenError:
             raise Conflict(EMAIL_TAKEN) from None
-        return RegisterUser201Response(body=user_model(row), location=f"/v1/users/{row.id}")
+        return RegisterUser201Response(body=user_model(row), location=f"/v1/users/{row.id}", e_tag=etag(row.version))
 
     async def issue_token(self, *, body: models.TokenRequest) -> models.TokenResponse:
         if body.grant_type == PASSWORD_GRANT:
@@ -69,7 +72,8 @@ class Auth(AuthApi):
             raise TokenRequestError("unsupported_grant_type", UNSUPPORTED_GRANT)
         return await self._issue(user, family_id)
 
-    async def logout(self, *, body: models.LogoutRequest) -> None:
+    async def logout(self, *, idempotency_key: str | None, body: models.LogoutRequest) -> None:
+        del idempotency_key  # the idempotency middleware's (impl/idempotency.py)
         tokens = RefreshTokenRepository(current_session())
         row = await tokens.get_by_hash(hash_refresh_token(body.refresh_token))
         if row is not None:

@@ -6,12 +6,20 @@ from uuid import UUID
 from pydantic import MISSING
 
 from generated import models
-from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort
+from generated.routers.items import (
+    CreateItem201Response,
+    GetItem200Response,
+    GetItem304Response,
+    ItemsApi,
+    ListItemsSort,
+    UpdateItem200Response,
+)
 from impl.db.repositories import AccountGoneError
 from impl.db.repositories.items import ItemRepository, item_key
 from impl.db.tables import ItemRow
 from impl.db.types import new_id, utcnow
 from impl.pagination import CursorCodec, InvalidCursorError, ItemKey, split_page
+from impl.preconditions import Preconditions, etag, none_match
 from impl.principal import CurrentUser
 from impl.problems import AccountGone, InvalidCursor, NotFound
 from impl.unit_of_work import current_session
@@ -35,8 +43,9 @@ def item_model(row: ItemRow) -> models.Item:
 
 
 class Items(ItemsApi[CurrentUser]):
-    def __init__(self, cursors: CursorCodec) -> None:
+    def __init__(self, cursors: CursorCodec, preconditions: Preconditions | None = None) -> None:
         self._cursors = cursors
+        self._preconditions = preconditions or Preconditions()
 
     def _after(self, cursor: str | None) -> ItemKey | None:
         try:
@@ -69,7 +78,10 @@ class Items(ItemsApi[CurrentUser]):
         page, next_cursor = split_page(rows, limit, lambda row: self._cursors.encode_item_key(item_key(row)))
         return models.ItemPage(items=[item_model(r) for r in page], next_cursor=next_cursor)
 
-    async def create_item(self, *, body: models.ItemCreate, principal: CurrentUser) -> CreateItem201Response:
+    async def create_item(
+        self, *, idempotency_key: str | None, body: models.ItemCreate, principal: CurrentUser
+    ) -> CreateItem201Response:
+        del idempotency_key  # the idempotency middleware's (impl/idempotency.py)
         now = utcnow()
         row = ItemRow(
             id=new_id(),
@@ -81,12 +93,13 @@ class Items(ItemsApi[CurrentUser]):
             tags=[tag.root for tag in body.tags],
             created_at=now,
             updated_at=now,
+            version=1,
         )
         try:
             await ItemRepository(current_session()).add(row)
         except AccountGoneError:
             raise AccountGone() from None
-        return CreateItem201Response(body=item_model(row), location=f"/v1/items/{row.id}")
+        return CreateItem201Response(body=item_model(row), location=f"/v1/items/{row.id}", e_tag=etag(row.version))
 
     @staticmethod
     async def _visible_item(item_id: UUID, principal: CurrentUser, *, for_update: bool = False) -> ItemRow:
@@ -96,12 +109,22 @@ class Items(ItemsApi[CurrentUser]):
             raise NotFound(NO_SUCH_ITEM)
         return row
 
-    async def get_item(self, *, item_id: UUID, principal: CurrentUser) -> models.Item:
-        return item_model(await self._visible_item(item_id, principal))
+    async def get_item(
+        self, *, item_id: UUID, if_none_match: str | None, principal: CurrentUser
+    ) -> GetItem200Response | GetItem304Response:
+        row = await self._visible_item(item_id, principal)
+        tag = etag(row.version)
+        if none_match(if_none_match, tag):
+            return GetItem304Response(e_tag=tag)
+        return GetItem200Response(body=item_model(row), e_tag=tag)
 
-    async def update_item(self, *, item_id: UUID, body: models.ItemUpdate, principal: CurrentUser) -> models.Item:
-        # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404.
+    async def update_item(
+        self, *, item_id: UUID, if_match: str | None, body: models.ItemUpdate, principal: CurrentUser
+    ) -> UpdateItem200Response:
+        # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404;
+        # a concurrent change with the same If-Match either waits (and then finds a new version: 412) or loses.
         row = await self._visible_item(item_id, principal, for_update=True)
+        self._preconditions.check(if_match, etag(row.version))
         if body.name is not MISSING:
             row.name = body.name
         if body.description is not MISSING:
@@ -113,10 +136,16 @@ class Items(ItemsApi[CurrentUser]):
         if body.tags is not MISSING:
             row.tags = [tag.root for tag in body.tags]
         row.updated_at = utcnow()
-        return item_model(row)
+        await current_session().flush()  # the version bump (impl/db/tables.py) happens here: the ETag shows it
+        return UpdateItem200Response(body=item_model(row), e_tag=etag(row.version))
 
-    async def delete_item(self, *, item_id: UUID, principal: CurrentUser) -> None:
-        await self._visible_item(item_id, principal)
+    async def delete_item(self, *, item_id: UUID, if_match: str | None, principal: CurrentUser) -> None:
+        if if_match is not None:
+            # Compared under the row's lock, so no change slips in between the comparison and the deletion.
+            row = await self._visible_item(item_id, principal, for_update=True)
+            self._preconditions.check(if_match, etag(row.version), change=False)
+        else:
+            await self._visible_item(item_id, principal)
         # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
         if not await ItemRepository(current_session()).delete(item_id):
             raise NotFound(NO_SUCH_ITEM)

@@ -116,3 +116,48 @@ class DatabaseUnavailable(ProblemError):
             "The database is not available; retry later.",
             headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)},
         )
+
+
+class PreconditionFailed(ProblemError):
+    """412: `If-Match` names no current version of the resource."""
+
+    def __init__(self, detail: str = "The resource has changed since this version was read.") -> None:
+        super().__init__(412, detail)
+
+
+class PreconditionRequired(ProblemError):
+    """428: this deployment requires `If-Match` on changes (REQUIRE_IF_MATCH)."""
+
+    def __init__(self) -> None:
+        super().__init__(428, "Send If-Match with the ETag of the version this change is based on.")
+
+
+class IdempotencyKeyInUse(ProblemError):
+    """409 with Retry-After: a request with the same Idempotency-Key is still in progress (or committed first)."""
+
+    def __init__(self, retry_after_seconds: int = 1) -> None:
+        super().__init__(
+            409,
+            "A request with this Idempotency-Key is still in progress; retry after Retry-After seconds.",
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+
+class IdempotencyKeyReused(ProblemError):
+    """422: the Idempotency-Key was used before for a different request (method, path or body)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            422,
+            "This Idempotency-Key was used for a different request (method, path or body); use a new key.",
+            extensions={
+                "errors": [
+                    {
+                        "in": "header",
+                        "field": "Idempotency-Key",
+                        "detail": "Already used for a different request.",
+                        "type": "idempotency_key_reused",
+                    }
+                ]
+            },
+        )

@@ -283,6 +283,28 @@ class Settings(BaseSettings):
             "orchestrator's stop timeout (docker stop waits 10 s before SIGKILL)."
         ),
     )
+    idempotency_ttl_seconds: int = Field(
+        default=24 * 3600,
+        ge=24 * 3600,
+        le=30 * 24 * 3600,
+        description="How long the answer to a request with an Idempotency-Key is kept for replay (at least 24 h).",
+    )
+    idempotency_sweep_every: int = Field(
+        default=100,
+        ge=1,
+        le=1_000_000,
+        description="Every this many stored idempotent answers, one also deletes a batch of expired ones.",
+    )
+    idempotency_sweep_batch: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="The most expired idempotency records one sweep deletes.",
+    )
+    require_if_match: bool = Field(
+        default=False,
+        description="Refuse a PATCH without If-Match (428), against lost updates; off: If-Match is optional.",
+    )
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
         default_factory=list,
         description=(

@@ -5,13 +5,22 @@ from uuid import UUID
 from pydantic import MISSING
 
 from generated import models
-from generated.routers.users import UsersApi
+from generated.routers.users import (
+    GetCurrentUser200Response,
+    GetCurrentUser304Response,
+    GetUser200Response,
+    GetUser304Response,
+    UpdateCurrentUser200Response,
+    UpdateUser200Response,
+    UsersApi,
+)
 from impl.db.repositories import EmailTakenError
 from impl.db.repositories.refresh_tokens import RefreshTokenRepository
 from impl.db.repositories.users import UserRepository, user_key
 from impl.db.tables import UserRow
 from impl.db.types import utcnow
 from impl.pagination import CursorCodec, InvalidCursorError, split_page
+from impl.preconditions import Preconditions, etag, none_match
 from impl.principal import CurrentUser
 from impl.problems import AccountGone, Conflict, Forbidden, InvalidCursor, InvalidField, NotFound, Unauthorized
 from impl.security.passwords import PasswordHasher
@@ -59,15 +68,27 @@ def _require_superuser(principal: CurrentUser) -> None:
 
 
 class Users(UsersApi[CurrentUser]):
-    def __init__(self, passwords: PasswordHasher, cursors: CursorCodec) -> None:
+    def __init__(
+        self, passwords: PasswordHasher, cursors: CursorCodec, preconditions: Preconditions | None = None
+    ) -> None:
         self._passwords = passwords
         self._cursors = cursors
+        self._preconditions = preconditions or Preconditions()
 
-    async def get_current_user(self, *, principal: CurrentUser) -> models.User:
-        return user_model(await caller_row(principal))
+    async def get_current_user(
+        self, *, if_none_match: str | None, principal: CurrentUser
+    ) -> GetCurrentUser200Response | GetCurrentUser304Response:
+        row = await caller_row(principal)
+        tag = etag(row.version)
+        if none_match(if_none_match, tag):
+            return GetCurrentUser304Response(e_tag=tag)
+        return GetCurrentUser200Response(body=user_model(row), e_tag=tag)
 
-    async def update_current_user(self, *, body: models.UserUpdateMe, principal: CurrentUser) -> models.User:
+    async def update_current_user(
+        self, *, if_match: str | None, body: models.UserUpdateMe, principal: CurrentUser
+    ) -> UpdateCurrentUser200Response:
         row = await caller_row(principal, for_update=True)
+        self._preconditions.check(if_match, etag(row.version))
         users = UserRepository(current_session())
         if body.email is not MISSING:
             try:
@@ -77,13 +98,21 @@ class Users(UsersApi[CurrentUser]):
         if body.full_name is not MISSING:
             row.full_name = body.full_name
         row.updated_at = utcnow()
-        return user_model(row)
+        await current_session().flush()  # the version bump (impl/db/tables.py) happens here: the ETag shows it
+        return UpdateCurrentUser200Response(body=user_model(row), e_tag=etag(row.version))
 
-    async def delete_current_user(self, *, principal: CurrentUser) -> None:
+    async def delete_current_user(self, *, if_match: str | None, principal: CurrentUser) -> None:
+        if if_match is not None:
+            # Compared under the row's lock: no change slips in between the comparison and the deletion.
+            row = await caller_row(principal, for_update=True)
+            self._preconditions.check(if_match, etag(row.version), change=False)
         if not await UserRepository(current_session()).delete(principal.id):
             raise AccountGone()
 
-    async def change_password(self, *, body: models.PasswordChange, principal: CurrentUser) -> None:
+    async def change_password(
+        self, *, idempotency_key: str | None, body: models.PasswordChange, principal: CurrentUser
+    ) -> None:
+        del idempotency_key  # the idempotency middleware's (impl/idempotency.py)
         row = await caller_row(principal)
         if row.token_version != principal.token_version:
             raise Unauthorized(sent=True)  # another change ended the caller's token since it was checked
@@ -137,11 +166,20 @@ class Users(UsersApi[CurrentUser]):
             raise NotFound(NO_SUCH_USER)
         return row
 
-    async def get_user(self, *, user_id: UUID, principal: CurrentUser) -> models.User:
-        return user_model(await self._user(user_id, principal))
+    async def get_user(
+        self, *, user_id: UUID, if_none_match: str | None, principal: CurrentUser
+    ) -> GetUser200Response | GetUser304Response:
+        row = await self._user(user_id, principal)
+        tag = etag(row.version)
+        if none_match(if_none_match, tag):
+            return GetUser304Response(e_tag=tag)
+        return GetUser200Response(body=user_model(row), e_tag=tag)
 
-    async def update_user(self, *, user_id: UUID, body: models.UserUpdateAdmin, principal: CurrentUser) -> models.User:
+    async def update_user(
+        self, *, user_id: UUID, if_match: str | None, body: models.UserUpdateAdmin, principal: CurrentUser
+    ) -> UpdateUser200Response:
         row = await self._user(user_id, principal, for_update=True)
+        self._preconditions.check(if_match, etag(row.version))
         now = utcnow()
         if body.full_name is not MISSING:
             row.full_name = body.full_name
@@ -154,10 +192,15 @@ class Users(UsersApi[CurrentUser]):
         if body.is_superuser is not MISSING:
             row.is_superuser = body.is_superuser
         row.updated_at = now
-        return user_model(row)
+        await current_session().flush()  # the version bump (impl/db/tables.py) happens here: the ETag shows it
+        return UpdateUser200Response(body=user_model(row), e_tag=etag(row.version))
 
-    async def delete_user(self, *, user_id: UUID, principal: CurrentUser) -> None:
+    async def delete_user(self, *, user_id: UUID, if_match: str | None, principal: CurrentUser) -> None:
         _require_superuser(principal)
+        if if_match is not None:
+            # Compared under the row's lock: no change slips in between the comparison and the deletion.
+            row = await self._user(user_id, principal, for_update=True)
+            self._preconditions.check(if_match, etag(row.version), change=False)
         # The DELETE itself decides: of two concurrent deletions, the one that finds no row answers 404.
         if not await UserRepository(current_session()).delete(user_id):
             raise NotFound(NO_SUCH_USER)

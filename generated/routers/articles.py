@@ -30,10 +30,14 @@ from contract_runtime import (
 from .. import models
 from ..responses import (
     BAD_REQUEST_400,
+    CONFLICT_409,
     CONTENT_TOO_LARGE_413,
     FORBIDDEN_403,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    NOT_MODIFIED_304,
+    PRECONDITION_FAILED_412,
+    PRECONDITION_REQUIRED_428,
     TEMPORARILY_UNAVAILABLE_503,
     TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
@@ -47,10 +51,14 @@ __all__ = [
     "ArticlesApi",
     "operations",
     "ListArticlesParameters",
+    "CreateArticleParameters",
     "CreateArticle201Response",
     "GetArticleParameters",
+    "GetArticle200Response",
+    "GetArticle304Response",
     "DeleteArticleParameters",
     "UpdateArticleParameters",
+    "UpdateArticle200Response",
 ]
 
 
@@ -65,15 +73,23 @@ class ListArticlesParameters:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CreateArticleParameters:
+    """The parameters of createArticle, validated."""
+
+    idempotency_key: Annotated[str | None, Field(min_length=1, max_length=255, pattern="^[\\x21-\\x7e]{1,255}$")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateArticle201Response:
-    """createArticle answered 201 with Location."""
+    """createArticle answered 201 with Location, ETag."""
 
     status: ClassVar[int] = 201
     body: models.Article
     location: str
+    e_tag: str
 
     def headers(self) -> dict[str, object]:
-        return {"Location": self.location}
+        return {"Location": self.location, "ETag": self.e_tag}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +97,32 @@ class GetArticleParameters:
     """The parameters of getArticle, validated."""
 
     article_id: Annotated[UUID, UUID_TEXT]
+    if_none_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetArticle200Response:
+    """getArticle answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.Article
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetArticle304Response:
+    """getArticle answered 304 with ETag."""
+
+    status: ClassVar[int] = 304
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +130,9 @@ class DeleteArticleParameters:
     """The parameters of deleteArticle, validated."""
 
     article_id: Annotated[UUID, UUID_TEXT]
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +140,21 @@ class UpdateArticleParameters:
     """The parameters of updateArticle, validated."""
 
     article_id: Annotated[UUID, UUID_TEXT]
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateArticle200Response:
+    """updateArticle answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.Article
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
 
 
 LIST_ARTICLES = OperationContract(
@@ -204,11 +264,20 @@ CREATE_ARTICLE = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(name="Idempotent-Replayed", schema={"type": "string"}, supplied_by="idempotency"),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "400": BAD_REQUEST_400,
         "401": UNAUTHORIZED_401,
+        "409": CONFLICT_409,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
@@ -216,6 +285,17 @@ CREATE_ARTICLE = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="Idempotency-Key",
+            location="header",
+            keyword="idempotency_key",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=CreateArticleParameters,
     body=RequestBodySpec(
         required=True,
         media=(
@@ -265,9 +345,17 @@ GET_ARTICLE = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
+        "304": NOT_MODIFIED_304,
         "401": UNAUTHORIZED_401,
         "404": NOT_FOUND_404,
         "422": UNPROCESSABLE_CONTENT_422,
@@ -285,6 +373,14 @@ GET_ARTICLE = OperationContract(
             explode=False,
             schema={"$ref": "Uuid"},
         ),
+        ParameterSpec(
+            name="If-None-Match",
+            location="header",
+            keyword="if_none_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
     ),
     parameters_type=GetArticleParameters,
     security=(
@@ -292,8 +388,8 @@ GET_ARTICLE = OperationContract(
         (SecurityRequirement(O_AUTH2_PASSWORD, ()),),
     ),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -334,6 +430,7 @@ DELETE_ARTICLE = OperationContract(
         "401": UNAUTHORIZED_401,
         "403": FORBIDDEN_403,
         "404": NOT_FOUND_404,
+        "412": PRECONDITION_FAILED_412,
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
@@ -348,6 +445,14 @@ DELETE_ARTICLE = OperationContract(
             style="simple",
             explode=False,
             schema={"$ref": "Uuid"},
+        ),
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
         ),
     ),
     parameters_type=DeleteArticleParameters,
@@ -390,6 +495,13 @@ UPDATE_ARTICLE = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
@@ -397,9 +509,11 @@ UPDATE_ARTICLE = OperationContract(
         "401": UNAUTHORIZED_401,
         "403": FORBIDDEN_403,
         "404": NOT_FOUND_404,
+        "412": PRECONDITION_FAILED_412,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
+        "428": PRECONDITION_REQUIRED_428,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
@@ -414,6 +528,14 @@ UPDATE_ARTICLE = OperationContract(
             explode=False,
             schema={"$ref": "Uuid"},
         ),
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
     ),
     parameters_type=UpdateArticleParameters,
     body=RequestBodySpec(
@@ -426,8 +548,8 @@ UPDATE_ARTICLE = OperationContract(
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -464,6 +586,7 @@ class ArticlesApi(OperationInterface, Generic[Principal]):
     async def create_article(
         self,
         *,
+        idempotency_key: str | None,
         body: models.ArticleCreate,
         principal: Principal,
     ) -> CreateArticle201Response:
@@ -474,8 +597,9 @@ class ArticlesApi(OperationInterface, Generic[Principal]):
         self,
         *,
         article_id: UUID,
+        if_none_match: str | None,
         principal: Principal | None,
-    ) -> models.Article:
+    ) -> GetArticle200Response | GetArticle304Response:
         """getArticle (GET /v1/articles/{article_id}): Get an article"""
 
     @abstractmethod
@@ -483,6 +607,7 @@ class ArticlesApi(OperationInterface, Generic[Principal]):
         self,
         *,
         article_id: UUID,
+        if_match: str | None,
         principal: Principal,
     ) -> None:
         """deleteArticle (DELETE /v1/articles/{article_id}): Delete an article"""
@@ -492,9 +617,10 @@ class ArticlesApi(OperationInterface, Generic[Principal]):
         self,
         *,
         article_id: UUID,
+        if_match: str | None,
         body: models.ArticleUpdate,
         principal: Principal,
-    ) -> models.Article:
+    ) -> UpdateArticle200Response:
         """updateArticle (PATCH /v1/articles/{article_id}): Update an article"""
 
 
@@ -511,8 +637,10 @@ def operations(implementation: ArticlesApi[Any]) -> list[BoundOperation]:
             principal=arguments.principal,
         )
 
-    async def create_article(arguments: Arguments[None]) -> object:
+    async def create_article(arguments: Arguments[CreateArticleParameters]) -> object:
+        parameters = arguments.parameters
         return await implementation.create_article(
+            idempotency_key=parameters.idempotency_key,
             body=arguments.body,
             principal=arguments.principal,
         )
@@ -521,6 +649,7 @@ def operations(implementation: ArticlesApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         return await implementation.get_article(
             article_id=parameters.article_id,
+            if_none_match=parameters.if_none_match,
             principal=arguments.principal,
         )
 
@@ -528,6 +657,7 @@ def operations(implementation: ArticlesApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         await implementation.delete_article(
             article_id=parameters.article_id,
+            if_match=parameters.if_match,
             principal=arguments.principal,
         )
         return None
@@ -536,6 +666,7 @@ def operations(implementation: ArticlesApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         return await implementation.update_article(
             article_id=parameters.article_id,
+            if_match=parameters.if_match,
             body=arguments.body,
             principal=arguments.principal,
         )

@@ -18,6 +18,7 @@ from contract_runtime import (
     MediaSpec,
     OperationContract,
     OperationInterface,
+    ParameterSpec,
     RequestBodySpec,
 )
 
@@ -35,19 +36,34 @@ from ..responses import (
 )
 from ..schemas import PATTERN_MESSAGES, SCHEMAS
 
-__all__ = ["AuthApi", "operations", "RegisterUser201Response"]
+__all__ = ["AuthApi", "operations", "RegisterUserParameters", "RegisterUser201Response", "LogoutParameters"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterUserParameters:
+    """The parameters of registerUser, validated."""
+
+    idempotency_key: Annotated[str | None, Field(min_length=1, max_length=255, pattern="^[\\x21-\\x7e]{1,255}$")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterUser201Response:
-    """registerUser answered 201 with Location."""
+    """registerUser answered 201 with Location, ETag."""
 
     status: ClassVar[int] = 201
     body: models.User
     location: str
+    e_tag: str
 
     def headers(self) -> dict[str, object]:
-        return {"Location": self.location}
+        return {"Location": self.location, "ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogoutParameters:
+    """The parameters of logout, validated."""
+
+    idempotency_key: Annotated[str | None, Field(min_length=1, max_length=255, pattern="^[\\x21-\\x7e]{1,255}$")] = None
 
 
 REGISTER_USER = OperationContract(
@@ -86,6 +102,14 @@ REGISTER_USER = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(name="Idempotent-Replayed", schema={"type": "string"}, supplied_by="idempotency"),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
@@ -98,6 +122,17 @@ REGISTER_USER = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="Idempotency-Key",
+            location="header",
+            keyword="idempotency_key",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=RegisterUserParameters,
     body=RequestBodySpec(
         required=True,
         media=(
@@ -205,10 +240,12 @@ LOGOUT = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(name="Idempotent-Replayed", schema={"type": "string"}, supplied_by="idempotency"),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "400": BAD_REQUEST_400,
+        "409": CONFLICT_409,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
@@ -216,6 +253,17 @@ LOGOUT = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="Idempotency-Key",
+            location="header",
+            keyword="idempotency_key",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=LogoutParameters,
     body=RequestBodySpec(
         required=True,
         media=(
@@ -248,6 +296,7 @@ class AuthApi(OperationInterface):
     async def register_user(
         self,
         *,
+        idempotency_key: str | None,
         body: models.UserRegister,
     ) -> RegisterUser201Response:
         """registerUser (POST /v1/auth/register): Register a new account"""
@@ -264,6 +313,7 @@ class AuthApi(OperationInterface):
     async def logout(
         self,
         *,
+        idempotency_key: str | None,
         body: models.LogoutRequest,
     ) -> None:
         """logout (POST /v1/auth/logout): Revoke a refresh token"""
@@ -272,8 +322,10 @@ class AuthApi(OperationInterface):
 def operations(implementation: AuthApi) -> list[BoundOperation]:
     """The `auth` operations, bound to one implementation."""
 
-    async def register_user(arguments: Arguments[None]) -> object:
+    async def register_user(arguments: Arguments[RegisterUserParameters]) -> object:
+        parameters = arguments.parameters
         return await implementation.register_user(
+            idempotency_key=parameters.idempotency_key,
             body=arguments.body,
         )
 
@@ -282,8 +334,10 @@ def operations(implementation: AuthApi) -> list[BoundOperation]:
             body=arguments.body,
         )
 
-    async def logout(arguments: Arguments[None]) -> object:
+    async def logout(arguments: Arguments[LogoutParameters]) -> object:
+        parameters = arguments.parameters
         await implementation.logout(
+            idempotency_key=parameters.idempotency_key,
             body=arguments.body,
         )
         return None

@@ -30,9 +30,13 @@ from contract_runtime import (
 from .. import models
 from ..responses import (
     BAD_REQUEST_400,
+    CONFLICT_409,
     CONTENT_TOO_LARGE_413,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    NOT_MODIFIED_304,
+    PRECONDITION_FAILED_412,
+    PRECONDITION_REQUIRED_428,
     TEMPORARILY_UNAVAILABLE_503,
     TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
@@ -47,10 +51,14 @@ __all__ = [
     "operations",
     "ListItemsSort",
     "ListItemsParameters",
+    "CreateItemParameters",
     "CreateItem201Response",
     "GetItemParameters",
+    "GetItem200Response",
+    "GetItem304Response",
     "DeleteItemParameters",
     "UpdateItemParameters",
+    "UpdateItem200Response",
 ]
 
 ListItemsSort = Literal["created_at", "-created_at", "price", "-price", "name", "-name"]
@@ -74,15 +82,23 @@ class ListItemsParameters:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CreateItemParameters:
+    """The parameters of createItem, validated."""
+
+    idempotency_key: Annotated[str | None, Field(min_length=1, max_length=255, pattern="^[\\x21-\\x7e]{1,255}$")] = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateItem201Response:
-    """createItem answered 201 with Location."""
+    """createItem answered 201 with Location, ETag."""
 
     status: ClassVar[int] = 201
     body: models.Item
     location: str
+    e_tag: str
 
     def headers(self) -> dict[str, object]:
-        return {"Location": self.location}
+        return {"Location": self.location, "ETag": self.e_tag}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +106,32 @@ class GetItemParameters:
     """The parameters of getItem, validated."""
 
     item_id: Annotated[UUID, UUID_TEXT]
+    if_none_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetItem200Response:
+    """getItem answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.Item
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetItem304Response:
+    """getItem answered 304 with ETag."""
+
+    status: ClassVar[int] = 304
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +139,9 @@ class DeleteItemParameters:
     """The parameters of deleteItem, validated."""
 
     item_id: Annotated[UUID, UUID_TEXT]
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +149,21 @@ class UpdateItemParameters:
     """The parameters of updateItem, validated."""
 
     item_id: Annotated[UUID, UUID_TEXT]
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateItem200Response:
+    """updateItem answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.Item
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
 
 
 LIST_ITEMS = OperationContract(
@@ -229,11 +289,20 @@ CREATE_ITEM = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(name="Idempotent-Replayed", schema={"type": "string"}, supplied_by="idempotency"),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "400": BAD_REQUEST_400,
         "401": UNAUTHORIZED_401,
+        "409": CONFLICT_409,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
@@ -241,6 +310,17 @@ CREATE_ITEM = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="Idempotency-Key",
+            location="header",
+            keyword="idempotency_key",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=CreateItemParameters,
     body=RequestBodySpec(
         required=True,
         media=(
@@ -291,9 +371,17 @@ GET_ITEM = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
+        "304": NOT_MODIFIED_304,
         "401": UNAUTHORIZED_401,
         "404": NOT_FOUND_404,
         "422": UNPROCESSABLE_CONTENT_422,
@@ -311,12 +399,20 @@ GET_ITEM = OperationContract(
             explode=False,
             schema={"$ref": "Uuid"},
         ),
+        ParameterSpec(
+            name="If-None-Match",
+            location="header",
+            keyword="if_none_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
     ),
     parameters_type=GetItemParameters,
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -356,6 +452,7 @@ DELETE_ITEM = OperationContract(
         ),
         "401": UNAUTHORIZED_401,
         "404": NOT_FOUND_404,
+        "412": PRECONDITION_FAILED_412,
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
@@ -370,6 +467,14 @@ DELETE_ITEM = OperationContract(
             style="simple",
             explode=False,
             schema={"$ref": "Uuid"},
+        ),
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
         ),
     ),
     parameters_type=DeleteItemParameters,
@@ -412,15 +517,24 @@ UPDATE_ITEM = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "400": BAD_REQUEST_400,
         "401": UNAUTHORIZED_401,
         "404": NOT_FOUND_404,
+        "412": PRECONDITION_FAILED_412,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
+        "428": PRECONDITION_REQUIRED_428,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
@@ -435,6 +549,14 @@ UPDATE_ITEM = OperationContract(
             explode=False,
             schema={"$ref": "Uuid"},
         ),
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
     ),
     parameters_type=UpdateItemParameters,
     body=RequestBodySpec(
@@ -447,8 +569,8 @@ UPDATE_ITEM = OperationContract(
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     unique_item_paths=(("tags",),),
@@ -489,6 +611,7 @@ class ItemsApi(OperationInterface, Generic[Principal]):
     async def create_item(
         self,
         *,
+        idempotency_key: str | None,
         body: models.ItemCreate,
         principal: Principal,
     ) -> CreateItem201Response:
@@ -499,8 +622,9 @@ class ItemsApi(OperationInterface, Generic[Principal]):
         self,
         *,
         item_id: UUID,
+        if_none_match: str | None,
         principal: Principal,
-    ) -> models.Item:
+    ) -> GetItem200Response | GetItem304Response:
         """getItem (GET /v1/items/{item_id}): Get an item"""
 
     @abstractmethod
@@ -508,6 +632,7 @@ class ItemsApi(OperationInterface, Generic[Principal]):
         self,
         *,
         item_id: UUID,
+        if_match: str | None,
         principal: Principal,
     ) -> None:
         """deleteItem (DELETE /v1/items/{item_id}): Delete an item"""
@@ -517,9 +642,10 @@ class ItemsApi(OperationInterface, Generic[Principal]):
         self,
         *,
         item_id: UUID,
+        if_match: str | None,
         body: models.ItemUpdate,
         principal: Principal,
-    ) -> models.Item:
+    ) -> UpdateItem200Response:
         """updateItem (PATCH /v1/items/{item_id}): Update an item"""
 
 
@@ -539,8 +665,10 @@ def operations(implementation: ItemsApi[Any]) -> list[BoundOperation]:
             principal=arguments.principal,
         )
 
-    async def create_item(arguments: Arguments[None]) -> object:
+    async def create_item(arguments: Arguments[CreateItemParameters]) -> object:
+        parameters = arguments.parameters
         return await implementation.create_item(
+            idempotency_key=parameters.idempotency_key,
             body=arguments.body,
             principal=arguments.principal,
         )
@@ -549,6 +677,7 @@ def operations(implementation: ItemsApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         return await implementation.get_item(
             item_id=parameters.item_id,
+            if_none_match=parameters.if_none_match,
             principal=arguments.principal,
         )
 
@@ -556,6 +685,7 @@ def operations(implementation: ItemsApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         await implementation.delete_item(
             item_id=parameters.item_id,
+            if_match=parameters.if_match,
             principal=arguments.principal,
         )
         return None
@@ -564,6 +694,7 @@ def operations(implementation: ItemsApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         return await implementation.update_item(
             item_id=parameters.item_id,
+            if_match=parameters.if_match,
             body=arguments.body,
             principal=arguments.principal,
         )

@@ -6,7 +6,7 @@ results, and the operations bound to an implementation."""
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic
+from typing import Annotated, Any, ClassVar, Generic
 from uuid import UUID
 
 from pydantic import Field
@@ -35,6 +35,9 @@ from ..responses import (
     FORBIDDEN_403,
     INTERNAL_SERVER_ERROR_500,
     NOT_FOUND_404,
+    NOT_MODIFIED_304,
+    PRECONDITION_FAILED_412,
+    PRECONDITION_REQUIRED_428,
     TEMPORARILY_UNAVAILABLE_503,
     TOO_MANY_REQUESTS_429,
     UNAUTHORIZED_401,
@@ -47,11 +50,90 @@ from ..security import O_AUTH2_PASSWORD
 __all__ = [
     "UsersApi",
     "operations",
+    "GetCurrentUserParameters",
+    "GetCurrentUser200Response",
+    "GetCurrentUser304Response",
+    "DeleteCurrentUserParameters",
+    "UpdateCurrentUserParameters",
+    "UpdateCurrentUser200Response",
+    "ChangePasswordParameters",
     "ListUsersParameters",
     "GetUserParameters",
+    "GetUser200Response",
+    "GetUser304Response",
     "DeleteUserParameters",
     "UpdateUserParameters",
+    "UpdateUser200Response",
 ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetCurrentUserParameters:
+    """The parameters of getCurrentUser, validated."""
+
+    if_none_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetCurrentUser200Response:
+    """getCurrentUser answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.User
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetCurrentUser304Response:
+    """getCurrentUser answered 304 with ETag."""
+
+    status: ClassVar[int] = 304
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteCurrentUserParameters:
+    """The parameters of deleteCurrentUser, validated."""
+
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateCurrentUserParameters:
+    """The parameters of updateCurrentUser, validated."""
+
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateCurrentUser200Response:
+    """updateCurrentUser answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.User
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangePasswordParameters:
+    """The parameters of changePassword, validated."""
+
+    idempotency_key: Annotated[str | None, Field(min_length=1, max_length=255, pattern="^[\\x21-\\x7e]{1,255}$")] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +152,32 @@ class GetUserParameters:
     """The parameters of getUser, validated."""
 
     user_id: Annotated[UUID, UUID_TEXT]
+    if_none_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetUser200Response:
+    """getUser answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.User
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetUser304Response:
+    """getUser answered 304 with ETag."""
+
+    status: ClassVar[int] = 304
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +185,9 @@ class DeleteUserParameters:
     """The parameters of deleteUser, validated."""
 
     user_id: Annotated[UUID, UUID_TEXT]
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +195,21 @@ class UpdateUserParameters:
     """The parameters of updateUser, validated."""
 
     user_id: Annotated[UUID, UUID_TEXT]
+    if_match: Annotated[
+        str | None, Field(min_length=1, max_length=1024, pattern="^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$")
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateUser200Response:
+    """updateUser answered 200 with ETag."""
+
+    status: ClassVar[int] = 200
+    body: models.User
+    e_tag: str
+
+    def headers(self) -> dict[str, object]:
+        return {"ETag": self.e_tag}
 
 
 GET_CURRENT_USER = OperationContract(
@@ -115,18 +241,38 @@ GET_CURRENT_USER = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
+        "304": NOT_MODIFIED_304,
         "401": UNAUTHORIZED_401,
+        "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="If-None-Match",
+            location="header",
+            keyword="if_none_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=GetCurrentUserParameters,
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -165,10 +311,23 @@ DELETE_CURRENT_USER = OperationContract(
             ),
         ),
         "401": UNAUTHORIZED_401,
+        "412": PRECONDITION_FAILED_412,
+        "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=DeleteCurrentUserParameters,
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
     result_mode="bare",
@@ -208,19 +367,39 @@ UPDATE_CURRENT_USER = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "400": BAD_REQUEST_400,
         "401": UNAUTHORIZED_401,
         "409": CONFLICT_409,
+        "412": PRECONDITION_FAILED_412,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
+        "428": PRECONDITION_REQUIRED_428,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=UpdateCurrentUserParameters,
     body=RequestBodySpec(
         required=True,
         media=(
@@ -231,8 +410,8 @@ UPDATE_CURRENT_USER = OperationContract(
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -269,12 +448,14 @@ CHANGE_PASSWORD = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(name="Idempotent-Replayed", schema={"type": "string"}, supplied_by="idempotency"),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
         "400": BAD_REQUEST_400,
         "401": UNAUTHORIZED_401,
         "403": FORBIDDEN_403,
+        "409": CONFLICT_409,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
@@ -282,6 +463,17 @@ CHANGE_PASSWORD = OperationContract(
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
     },
+    parameters=(
+        ParameterSpec(
+            name="Idempotency-Key",
+            location="header",
+            keyword="idempotency_key",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
+    ),
+    parameters_type=ChangePasswordParameters,
     body=RequestBodySpec(
         required=True,
         media=(
@@ -416,9 +608,17 @@ GET_USER = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
+        "304": NOT_MODIFIED_304,
         "401": UNAUTHORIZED_401,
         "403": FORBIDDEN_403,
         "404": NOT_FOUND_404,
@@ -437,12 +637,20 @@ GET_USER = OperationContract(
             explode=False,
             schema={"$ref": "Uuid"},
         ),
+        ParameterSpec(
+            name="If-None-Match",
+            location="header",
+            keyword="if_none_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
+        ),
     ),
     parameters_type=GetUserParameters,
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -483,6 +691,7 @@ DELETE_USER = OperationContract(
         "401": UNAUTHORIZED_401,
         "403": FORBIDDEN_403,
         "404": NOT_FOUND_404,
+        "412": PRECONDITION_FAILED_412,
         "422": UNPROCESSABLE_CONTENT_422,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
@@ -497,6 +706,14 @@ DELETE_USER = OperationContract(
             style="simple",
             explode=False,
             schema={"$ref": "Uuid"},
+        ),
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
         ),
     ),
     parameters_type=DeleteUserParameters,
@@ -539,6 +756,13 @@ UPDATE_USER = OperationContract(
                     schema={"type": "integer", "format": "int32"},
                     supplied_by="rate-limiter",
                 ),
+                HeaderSpec(
+                    name="ETag",
+                    required=True,
+                    schema={"type": "string"},
+                    keyword="e_tag",
+                    type=Annotated[str, Field(max_length=43, pattern='^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$')],
+                ),
                 HeaderSpec(name="X-Request-ID", required=True, schema={"$ref": "RequestId"}, supplied_by="request-id"),
             ),
         ),
@@ -546,9 +770,11 @@ UPDATE_USER = OperationContract(
         "401": UNAUTHORIZED_401,
         "403": FORBIDDEN_403,
         "404": NOT_FOUND_404,
+        "412": PRECONDITION_FAILED_412,
         "413": CONTENT_TOO_LARGE_413,
         "415": UNSUPPORTED_MEDIA_TYPE_415,
         "422": UNPROCESSABLE_CONTENT_422,
+        "428": PRECONDITION_REQUIRED_428,
         "429": TOO_MANY_REQUESTS_429,
         "500": INTERNAL_SERVER_ERROR_500,
         "503": TEMPORARILY_UNAVAILABLE_503,
@@ -562,6 +788,14 @@ UPDATE_USER = OperationContract(
             style="simple",
             explode=False,
             schema={"$ref": "Uuid"},
+        ),
+        ParameterSpec(
+            name="If-Match",
+            location="header",
+            keyword="if_match",
+            style="simple",
+            explode=False,
+            schema={"type": "string"},
         ),
     ),
     parameters_type=UpdateUserParameters,
@@ -578,8 +812,8 @@ UPDATE_USER = OperationContract(
     ),
     security=((SecurityRequirement(O_AUTH2_PASSWORD, ()),),),
     principal_mode="single",
-    result_mode="bare",
-    default_status=200,
+    result_mode="result",
+    default_status=None,
     schemas=SCHEMAS,
     pattern_messages=PATTERN_MESSAGES,
     rate_limited=True,
@@ -607,14 +841,16 @@ class UsersApi(OperationInterface, Generic[Principal]):
     async def get_current_user(
         self,
         *,
+        if_none_match: str | None,
         principal: Principal,
-    ) -> models.User:
+    ) -> GetCurrentUser200Response | GetCurrentUser304Response:
         """getCurrentUser (GET /v1/users/me): Get the caller's account"""
 
     @abstractmethod
     async def delete_current_user(
         self,
         *,
+        if_match: str | None,
         principal: Principal,
     ) -> None:
         """deleteCurrentUser (DELETE /v1/users/me): Delete the caller's account"""
@@ -623,15 +859,17 @@ class UsersApi(OperationInterface, Generic[Principal]):
     async def update_current_user(
         self,
         *,
+        if_match: str | None,
         body: models.UserUpdateMe,
         principal: Principal,
-    ) -> models.User:
+    ) -> UpdateCurrentUser200Response:
         """updateCurrentUser (PATCH /v1/users/me): Update the caller's account"""
 
     @abstractmethod
     async def change_password(
         self,
         *,
+        idempotency_key: str | None,
         body: models.PasswordChange,
         principal: Principal,
     ) -> None:
@@ -655,8 +893,9 @@ class UsersApi(OperationInterface, Generic[Principal]):
         self,
         *,
         user_id: UUID,
+        if_none_match: str | None,
         principal: Principal,
-    ) -> models.User:
+    ) -> GetUser200Response | GetUser304Response:
         """getUser (GET /v1/users/{user_id}): Get an account (superusers only)"""
 
     @abstractmethod
@@ -664,6 +903,7 @@ class UsersApi(OperationInterface, Generic[Principal]):
         self,
         *,
         user_id: UUID,
+        if_match: str | None,
         principal: Principal,
     ) -> None:
         """deleteUser (DELETE /v1/users/{user_id}): Delete an account (superusers only)"""
@@ -673,34 +913,43 @@ class UsersApi(OperationInterface, Generic[Principal]):
         self,
         *,
         user_id: UUID,
+        if_match: str | None,
         body: models.UserUpdateAdmin,
         principal: Principal,
-    ) -> models.User:
+    ) -> UpdateUser200Response:
         """updateUser (PATCH /v1/users/{user_id}): Update an account (superusers only)"""
 
 
 def operations(implementation: UsersApi[Any]) -> list[BoundOperation]:
     """The `users` operations, bound to one implementation."""
 
-    async def get_current_user(arguments: Arguments[None]) -> object:
+    async def get_current_user(arguments: Arguments[GetCurrentUserParameters]) -> object:
+        parameters = arguments.parameters
         return await implementation.get_current_user(
+            if_none_match=parameters.if_none_match,
             principal=arguments.principal,
         )
 
-    async def delete_current_user(arguments: Arguments[None]) -> object:
+    async def delete_current_user(arguments: Arguments[DeleteCurrentUserParameters]) -> object:
+        parameters = arguments.parameters
         await implementation.delete_current_user(
+            if_match=parameters.if_match,
             principal=arguments.principal,
         )
         return None
 
-    async def update_current_user(arguments: Arguments[None]) -> object:
+    async def update_current_user(arguments: Arguments[UpdateCurrentUserParameters]) -> object:
+        parameters = arguments.parameters
         return await implementation.update_current_user(
+            if_match=parameters.if_match,
             body=arguments.body,
             principal=arguments.principal,
         )
 
-    async def change_password(arguments: Arguments[None]) -> object:
+    async def change_password(arguments: Arguments[ChangePasswordParameters]) -> object:
+        parameters = arguments.parameters
         await implementation.change_password(
+            idempotency_key=parameters.idempotency_key,
             body=arguments.body,
             principal=arguments.principal,
         )
@@ -721,6 +970,7 @@ def operations(implementation: UsersApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         return await implementation.get_user(
             user_id=parameters.user_id,
+            if_none_match=parameters.if_none_match,
             principal=arguments.principal,
         )
 
@@ -728,6 +978,7 @@ def operations(implementation: UsersApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         await implementation.delete_user(
             user_id=parameters.user_id,
+            if_match=parameters.if_match,
             principal=arguments.principal,
         )
         return None
@@ -736,6 +987,7 @@ def operations(implementation: UsersApi[Any]) -> list[BoundOperation]:
         parameters = arguments.parameters
         return await implementation.update_user(
             user_id=parameters.user_id,
+            if_match=parameters.if_match,
             body=arguments.body,
             principal=arguments.principal,
         )

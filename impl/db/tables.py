@@ -8,8 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, object_session, relationship, validates
 
 from impl.db.types import Money, UTCDateTime, new_id, utcnow
 
@@ -18,6 +18,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "ArticleRow",
     "Base",
+    "IdempotencyRow",
     "ItemRow",
     "RefreshTokenRow",
     "UserRow",
@@ -65,6 +66,8 @@ class UserRow(Base):
     is_superuser: Mapped[bool] = mapped_column(default=False)
     # Embedded in access tokens; bumping it (password change) invalidates every older token.
     token_version: Mapped[int] = mapped_column(default=0)
+    # Bumped by every change (see _bump_version): the ETag of the answers that carry this row.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -92,6 +95,8 @@ class ItemRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     # A JSON list is replaced, never mutated in place (in-place changes are not tracked).
     tags: Mapped[list[str]] = mapped_column(default=list)
+    # Bumped by every change (see _bump_version): the ETag of the answers that carry this row.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -110,6 +115,8 @@ class ArticleRow(Base):
     body: Mapped[str] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]
+    # Bumped by every change (see _bump_version): the ETag of the answers that carry this row.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -130,3 +137,39 @@ class RefreshTokenRow(Base):
     # Set when this token was exchanged for its successor.
     rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class IdempotencyRow(Base):
+    """The stored first answer to a request sent with an `Idempotency-Key` (see impl/idempotency.py).
+
+    Written in the transaction of the operation it answers: the effect and its record commit together or not at
+    all. The primary key (scope, key) is what makes a second effect impossible.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_expires_at", "expires_at"),)
+
+    # "user:<uuid>" or "addr:<client address>": whose key it is.
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # sha256 hex of method, path and body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    # The implementation's declared headers of the answer (Location, ETag), as a JSON object.
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+def _bump_version(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
+    """Every UPDATE of a versioned row through the ORM raises its version by one. Rows change under their row lock
+    (get_for_update), so the read-modify-write of the number is not racy."""
+    session = object_session(target)
+    if session is not None and session.is_modified(target, include_collections=False):
+        target.version = (target.version or 0) + 1
+
+
+for _versioned in (UserRow, ItemRow, ArticleRow):
+    event.listen(_versioned, "before_update", _bump_version)

@@ -29,7 +29,7 @@ from scripts.codegen.model import (
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Headers the runtime adds itself (marked `x-supplied-by` in the spec): checked on the way out like every declared
 # header, but not part of the typed results implementations return.
-RUNTIME_HEADER_SUPPLIERS = frozenset({"rate-limiter", "request-id"})
+RUNTIME_HEADER_SUPPLIERS = frozenset({"idempotency", "rate-limiter", "request-id"})
 # Headers HTTP handles itself: never part of a typed result (OpenAPI: Content-Type is ignored when declared).
 FRAMING_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding"})
 # CORS answers (Access-Control-*) come from the application's CORS layer, around the contract runtime.

@@ -7,11 +7,20 @@ as "valid data rejected" would be the fuzzer's mistake. So a positive case (data
 such a parameter only with a value the server answered in this run (a `next_cursor`, as the stateful phase
 chains them); a made-up one is left out, and the request asks for the first page with the same filters.
 Negative cases go out as generated: a cursor breaking the pattern must still be refused.
+
+Idempotency keys: every request the fuzzer sends is a new request a client means once, so a well-formed
+`Idempotency-Key` it generated is replaced by a fresh one. Left as generated, the fuzzer reuses the few short keys
+Hypothesis likes ("0", the spec's example) for different bodies and paths, and the server rightly answers 422 (the
+same key for another request), which the gate would count as valid data rejected. A malformed key is left alone,
+so negative cases still prove it is refused. The replay and mismatch semantics themselves are tested in
+tests/api/test_idempotency.py.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +29,8 @@ import yaml
 
 from scripts.spec_gate.published import SPEC_PATH
 from scripts.spec_gate.structure import HTTP_METHODS, Resolver
+
+_WELL_FORMED_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 # Values of opaque fields the server has answered so far (one worker: one process, one run).
 SEEN: set[str] = set()
@@ -54,6 +65,14 @@ def remember_opaque_values(body: Any) -> None:
         SEEN.add(body["next_cursor"])
 
 
+def fresh_idempotency_keys(headers: dict[str, Any] | None) -> None:
+    if not headers:
+        return
+    for name, value in list(headers.items()):
+        if name.lower() == "idempotency-key" and isinstance(value, str) and _WELL_FORMED_KEY.fullmatch(value):
+            headers[name] = str(uuid.uuid4())
+
+
 def keep_only_answered_values(query: dict[str, Any] | None, names: frozenset[str]) -> None:
     for name in names:
         if query is not None and name in query and query[name] not in SEEN:
@@ -62,6 +81,7 @@ def keep_only_answered_values(query: dict[str, Any] | None, names: frozenset[str
 
 @schemathesis.hook
 def before_call(context: schemathesis.HookContext, case: Any, kwargs: dict[str, Any]) -> None:
+    fresh_idempotency_keys(case.headers)
     names = OPAQUE.get((case.operation.method.upper(), case.operation.path))
     if names and case.meta is not None and case.meta.generation.mode.is_positive:
         keep_only_answered_values(case.query, names)

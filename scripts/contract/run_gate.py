@@ -138,7 +138,7 @@ async def _run(arguments: argparse.Namespace) -> int:
                     **os.environ,
                     "CONTRACT_WFC_FILE": str(wfc_file),
                     "CONTRACT_CACHE_DIR": str(report_dir / CACHE_DIR_NAME),
-                    # Opaque cursors in positive cases are only ones the server answered (scripts/contract/hooks.py).
+                    # Opaque cursors only as the server answered them, a fresh Idempotency-Key per request (hooks.py).
                     "SCHEMATHESIS_HOOKS": "scripts.contract.hooks",
                     "CONTRACT_SPEC": str(arguments.spec),  # relative to PROJECT_ROOT, like the command's
                 }

@@ -30,7 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from impl.app import create_app
 from impl.db.engine import create_engine
-from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
+from impl.db.tables import ArticleRow, Base, IdempotencyRow, ItemRow, RefreshTokenRow, UserRow
 from impl.settings import Settings
 from scripts.live_server import live_server as start_live_server
 from tests.contract_client import ContractValidator, contract_client
@@ -62,7 +62,7 @@ class Database:
 
     async def clear(self) -> None:
         async with self.engine.begin() as connection:
-            for table in (RefreshTokenRow, ArticleRow, ItemRow, UserRow):
+            for table in (IdempotencyRow, RefreshTokenRow, ArticleRow, ItemRow, UserRow):
                 await connection.execute(delete(table))
 
     async def user_row(self, email: str) -> dict[str, Any]:

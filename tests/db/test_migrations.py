@@ -21,7 +21,7 @@ from impl.db.engine import create_engine
 from impl.db.tables import Base
 from tests.dbutil import alembic_config, fresh_database, run_alembic, upgrade_to_head
 
-APP_TABLES = {"users", "items", "articles", "refresh_tokens"}
+APP_TABLES = {"users", "items", "articles", "refresh_tokens", "idempotency_keys"}
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])

@@ -189,7 +189,7 @@ async def add_accounts(storm: Storm, emails: list[str]) -> list[uuid.UUID]:
 
 async def register(storm: Storm, email: str) -> uuid.UUID:
     created = await storm.run(
-        lambda: storm.auth.register_user(body=models.UserRegister(email=email, password=PASSWORD))
+        lambda: storm.auth.register_user(idempotency_key=None, body=models.UserRegister(email=email, password=PASSWORD))
     )
     return created.body.id
 
@@ -206,7 +206,7 @@ def password_change(storm: Storm, user_id: uuid.UUID, new_password: str) -> Call
         assert caller is not None
         body = models.PasswordChange(current_password=PASSWORD, new_password=new_password)
         principal = CurrentUser(id=caller.id, is_superuser=False, token_version=caller.token_version)
-        await storm.users.change_password(body=body, principal=principal)
+        await storm.users.change_password(idempotency_key=None, body=body, principal=principal)
 
     return call
 

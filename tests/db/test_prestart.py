@@ -35,7 +35,7 @@ from scripts.prestart import (
 )
 from tests.dbutil import alembic_config, drop_database, fresh_database, unique_database_name
 
-APP_TABLES = {"users", "items", "articles", "refresh_tokens"}
+APP_TABLES = {"users", "items", "articles", "refresh_tokens", "idempotency_keys"}
 EMAIL = "admin@example.com"
 PASSWORD = "correct horse battery staple"
 # Low but real Argon2 cost, as in test_passwords.py.

@@ -254,3 +254,42 @@ def test_a_policy_refuses_nonsense() -> None:
         RetryPolicy(max_attempts=0)
     with pytest.raises(ValueError, match="jitter"):
         RetryPolicy(jitter=2)
+
+
+class LosesTheFirstAnswer(Recorder):
+    """Sends every request to the server, but cuts the connection after the first POST /v1/items was answered:
+    the server acted, the client never heard (what a crash of a proxy or a network failure does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lost: httpx.Response | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if self.lost is None and request.method == "POST" and request.url.path == "/v1/items":
+            await response.aread()
+            self.lost = response
+            raise httpx.ReadError("connection reset after the server answered", request=request)
+        return response
+
+
+async def test_a_post_whose_answer_was_lost_is_replayed_not_repeated(server: LiveServer) -> None:
+    cutting = LosesTheFirstAnswer()
+    policy = RetryPolicy(max_attempts=3, initial_backoff=0.01, max_backoff=0.02)
+    email = new_email()
+    async with AsyncContractApi(
+        server.base_url, email=email, password=PASSWORD, retry=policy, transport=cutting
+    ) as api:
+        await api.auth.register(email=email, password=PASSWORD)
+        item = await api.items.create(name="Lamp", price="19.99")
+        listed = [found.id async for found in api.items.list(page_size=100)]
+
+    assert cutting.lost is not None
+    assert cutting.lost.status_code == 201
+    attempts = cutting.to("POST", "/v1/items")
+    assert len(attempts) == 2
+    assert attempts[0].request_headers["idempotency-key"] == attempts[1].request_headers["idempotency-key"]
+    # The retry got the stored first answer back, not a second item.
+    assert attempts[1].response_headers["idempotent-replayed"] == "true"
+    assert str(item.id) == cutting.lost.json()["id"]
+    assert listed == [item.id]

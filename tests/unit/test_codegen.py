@@ -120,7 +120,7 @@ def _deep_object_in_path(spec: dict[str, Any]) -> None:
         (
             _unknown_supplier,
             "openapi.yaml#/paths/~1v1~1items/get/responses/200/headers/RateLimit-Limit: unknown x-supplied-by "
-            "`someone-else` (the runtime supplies: rate-limiter, request-id)",
+            "`someone-else` (the runtime supplies: idempotency, rate-limiter, request-id)",
         ),
         (
             _unknown_scheme,

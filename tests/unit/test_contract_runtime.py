@@ -26,7 +26,15 @@ from contract_runtime import (
     supply_request_context,
 )
 from generated import models
-from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort, operations
+from generated.routers.items import (
+    CreateItem201Response,
+    GetItem200Response,
+    GetItem304Response,
+    ItemsApi,
+    ListItemsSort,
+    UpdateItem200Response,
+    operations,
+)
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 OWNER = uuid4()
@@ -80,19 +88,30 @@ class StubItems(ItemsApi[str]):
         result: models.ItemPage = await self.behaviour()
         return result
 
-    async def create_item(self, *, body: models.ItemCreate, principal: str) -> CreateItem201Response:
+    async def create_item(
+        self, *, idempotency_key: str | None, body: models.ItemCreate, principal: str
+    ) -> CreateItem201Response:
         result: CreateItem201Response = await self.behaviour()
         return result
 
-    async def get_item(self, *, item_id: UUID, principal: str) -> models.Item:
-        result: models.Item = await self.behaviour()
-        return result
+    async def get_item(
+        self, *, item_id: UUID, if_none_match: str | None, principal: str
+    ) -> GetItem200Response | GetItem304Response:
+        # A behaviour returning a bare body is answered as the 200 with an ETag.
+        result = await self.behaviour()
+        if isinstance(result, GetItem200Response | GetItem304Response):
+            return result
+        return GetItem200Response(body=result, e_tag='"1"')
 
-    async def update_item(self, *, item_id: UUID, body: models.ItemUpdate, principal: str) -> models.Item:
-        result: models.Item = await self.behaviour()
-        return result
+    async def update_item(
+        self, *, item_id: UUID, if_match: str | None, body: models.ItemUpdate, principal: str
+    ) -> UpdateItem200Response:
+        result = await self.behaviour()
+        if isinstance(result, UpdateItem200Response):
+            return result
+        return UpdateItem200Response(body=result, e_tag='"1"')
 
-    async def delete_item(self, *, item_id: UUID, principal: str) -> None:
+    async def delete_item(self, *, item_id: UUID, if_match: str | None, principal: str) -> None:
         await self.behaviour()
 
 
@@ -221,7 +240,7 @@ async def test_a_required_header_missing_from_a_declared_problem_becomes_a_500(
 
 async def test_a_created_result_without_location_is_refused(client: httpx.AsyncClient, stub: StubItems) -> None:
     async def no_location() -> CreateItem201Response:
-        return CreateItem201Response(body=an_item(), location="/v1/items/x")
+        return CreateItem201Response(body=an_item(), location="/v1/items/x", e_tag='"1"')
 
     stub.behaviour = no_location
     created = await client.post("/v1/items", json={"name": "Lamp", "price": "19.99"})

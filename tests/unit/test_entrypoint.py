@@ -30,7 +30,7 @@ ENTRYPOINT = PROJECT_ROOT / "scripts" / "entrypoint.sh"
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 DOCKERIGNORE = PROJECT_ROOT / ".dockerignore"
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
-APP_TABLES = {"users", "items", "articles", "refresh_tokens", "alembic_version"}
+APP_TABLES = {"users", "items", "articles", "refresh_tokens", "idempotency_keys", "alembic_version"}
 SUPERUSER_EMAIL = "root@example.com"
 
 

@@ -86,7 +86,12 @@ class UserRepository:
         statement = (
             update(UserRow)
             .where(UserRow.id == user_id, UserRow.token_version == seen_token_version)
-            .values(hashed_password=hashed_password, token_version=UserRow.token_version + 1, updated_at=now)
+            .values(
+                hashed_password=hashed_password,
+                token_version=UserRow.token_version + 1,
+                updated_at=now,
+                version=UserRow.version + 1,  # updated_at changed: a new representation, a new ETag
+            )
             .returning(UserRow.id)
         )
         result = await self._session.execute(statement, execution_options={"synchronize_session": "fetch"})

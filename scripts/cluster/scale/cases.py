@@ -1,8 +1,7 @@
 """The scale test's cases: one async function each, taking the context, returning a CaseResult.
 
 CASES lists them in the order they run. A case that needs a feature not built yet returns PENDING and says what it
-will prove (issue 8: Idempotency-Key in section 1, ETag/If-Match in section 2): its body replaces the placeholder
-when the feature lands, and its verdict then counts like any other.
+will prove; none does now (Idempotency-Key and ETag/If-Match, issue 8 sections 1 and 2, are in cases_retries.py).
 
 Faults are timed by conditions, not by the clock: an instance is killed once it has answered enough of the load,
 restarted once the others have carried enough without it, and the load stops once the restarted instance has
@@ -15,7 +14,7 @@ from typing import Final
 
 from scripts.cluster.scale.cases_capacity import case_many_creates, case_throughput
 from scripts.cluster.scale.cases_faults import case_sigkill, case_sigterm
-from scripts.cluster.scale.cases_pending import case_idempotent_retry, case_stale_write_refused
+from scripts.cluster.scale.cases_retries import case_idempotent_retry, case_stale_write_refused
 from scripts.cluster.scale.cases_shared_state import (
     case_forwarded_for_trust,
     case_global_rate_limit,
@@ -35,6 +34,6 @@ CASES: Final[list[Case]] = [
     case_sigkill,
     case_sigterm,
     case_throughput,
-    case_idempotent_retry,  # issue 8, section 1
-    case_stale_write_refused,  # issue 8, section 2
+    case_idempotent_retry,
+    case_stale_write_refused,
 ]

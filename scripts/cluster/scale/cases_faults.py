@@ -57,11 +57,11 @@ async def case_sigkill(context: ScaleContext) -> CaseResult:
     errors = [r for r in records if r.is_server_error]
     # What was in flight on the instance when it died is lost with it, and nobody can hide that without help from
     # the client: HAProxy retries a GET that got no answer at all, but not one whose answer had begun (the client
-    # has the headers already), and never a POST, which may have taken effect (the Idempotency-Key of issue 8,
-    # section 1, makes retrying it safe). HAProxy answers 502 or, for a client connection it has to give up, closes
-    # it the way the server did (no answer, so no X-Served-By). Such failures end between the kill and HAProxy
-    # taking the instance out of rotation; after that, every request goes elsewhere (a refused connection is
-    # retried on another instance), and any error then is a failure of the case.
+    # has the headers already), and never a POST, which may have taken effect (a client that sent an Idempotency-Key
+    # retries it itself and gets the replay; see haproxy.cfg.in). HAProxy answers 502 or, for a client connection it
+    # has to give up, closes it the way the server did (no answer, so no X-Served-By). Such failures end between
+    # the kill and HAProxy taking the instance out of rotation; after that, every request goes elsewhere (a refused
+    # connection is retried on another instance), and any error then is a failure of the case.
     lost_in_flight = [r for r in errors if r.served_by in (victim, "") and killed_at <= r.finished <= down_at]
     unexplained = [r for r in errors if r not in lost_in_flight]
     lost_posts = sum(1 for r in lost_in_flight if r.route.startswith("POST"))

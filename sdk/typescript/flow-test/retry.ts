@@ -194,3 +194,40 @@ test("which answers and errors the policy retries", () => {
   assert.equal(retryDelayAfterError(policy, request("GET"), new DOMException("aborted", "AbortError"), 1), undefined);
   assert.throws(() => retryPolicy({ maxAttempts: 0 }), RangeError);
 });
+
+test("a POST whose answer was lost is replayed, not repeated", async () => {
+  const recorder = new Recorder();
+  let lost: { status: number; id: string } | undefined;
+  // Sends every request to the server, but cuts the connection after the first POST /v1/items was answered: the
+  // server acted, the client never heard (what a proxy crash or a network failure does).
+  const cutting = async (request: Request): Promise<Response> => {
+    const response = await recorder.fetch(request);
+    if (lost === undefined && request.method === "POST" && new URL(request.url).pathname === "/v1/items") {
+      lost = { status: response.status, id: ((await response.json()) as { id: string }).id };
+      throw new TypeError("fetch failed", { cause: { code: "ECONNRESET" } });
+    }
+    return response;
+  };
+  const api = new ContractApi({
+    baseUrl: url,
+    ...(await session()),
+    retry: { maxAttempts: 5, maxRetryAfterMs: 5000, initialBackoffMs: 10, maxBackoffMs: 20 },
+    fetch: cutting,
+  });
+  const item = await api.items.create({ name: "Lamp", price: "19.99" });
+
+  assert.ok(lost);
+  assert.equal(lost.status, 201);
+  const attempts = recorder.to("POST", "/v1/items");
+  assert.equal(new Set(attempts.map((exchange) => exchange.requestHeaders.get("idempotency-key"))).size, 1);
+  const answered = attempts.filter((exchange) => exchange.status === 201);
+  assert.equal(answered.length, 2);
+  // The retry got the stored first answer back, not a second item.
+  assert.equal(answered[1]?.responseHeaders.get("idempotent-replayed"), "true");
+  assert.equal(item.id, lost.id);
+  const listed = await api.items.list({ pageSize: 100 }).toArray();
+  assert.deepEqual(
+    listed.map((found) => found.id),
+    [item.id],
+  );
+});
