@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         default=SecretStr(DEFAULT_SECRET_KEY),
-        description="HMAC key for signing access tokens; must be >= 32 chars in production.",
+        description="Key for signing access tokens and sealing list cursors; must be >= 32 chars in production.",
     )
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = Field(
         default="HS256",

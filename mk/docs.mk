@@ -14,7 +14,8 @@ docs: $(DOCS_REFERENCE) ## build the standalone HTML reference dist/reference.ht
 # loading it from Redocly's CDN; disableTelemetry stops the embedded Redoc from reporting page views to Redocly,
 # and REDOCLY_TELEMETRY=off the CLI itself; `offline` then swaps the Redocly badge image for a local one and fails
 # if the page would still load anything from elsewhere.
-DOCS_PRESENTATION := dist/openapi.presentation.yaml
+# A build input, not shipped: dist/ holds what is.
+DOCS_PRESENTATION := reports/docs-build/openapi.presentation.yaml
 
 $(DOCS_REFERENCE): openapi.yaml impl/docs_presentation.py scripts/docs_reference.py node_modules/.package-lock.json
 	@mkdir -p $(@D)
