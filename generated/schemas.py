@@ -103,6 +103,7 @@ SCHEMAS: dict[str, Any] = {
 }
 
 PATTERN_MESSAGES: dict[str, str] = {
+    '^"[0-9]{1,19}(?:\\.[0-9]{1,19})?"$': 'A strong entity tag: the resource\'s version in double quotes, such as `"3"`.',
     "^(?:(?:0|[1-9][0-9]{0,5})(?:\\.[0-9]{1,2})?|1000000(?:\\.0{1,2})?)$": 'An amount from 0 to 1,000,000 with up to two decimal places, written as a string: "10" or "10.50".',
     "^(?:[1-9][0-9]{0,5}\\.[0-9]{2}|0\\.(?:0[1-9]|[1-9][0-9])|1000000\\.00)$": 'An amount with exactly two decimal places, more than 0 and at most 1,000,000.00, written as a string: "19.99".',
     "^Bearer(?: .+)?$": "`Bearer`, then the error parameters if a token was refused.",
@@ -111,6 +112,8 @@ PATTERN_MESSAGES: dict[str, str] = {
     "^[A-Za-z0-9_-]+$": "Letters, digits, `-` and `_` only.",
     "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$": "A JWT: three base64url parts separated by dots.",
     "^[A-Za-z0-9_-]{1,640}$": "Not a cursor this API made: send back the `next_cursor` of the previous page unchanged (letters, digits, `-` and `_`).",
+    "^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$": 'Entity tags as an answer\'s `ETag` gave them (`"3"`), a comma-separated list of them, or `*`: visible ASCII characters only.',
+    "^[\\x21-\\x7e]{1,255}$": "1 to 255 visible ASCII characters (letters, digits and punctuation; no spaces), such as a UUID.",
     "^[^\\x00-\\x1f\\x7f-\\x9f]*$": "Must not contain control characters (U+0000 to U+001F, U+007F to U+009F).",
     "^[^\\x00]*$": "Must not contain NUL characters (U+0000).",
 }
