@@ -354,7 +354,11 @@ async def test_contract_layer_accepts_conforming_responses() -> None:
         (
             "POST",
             "/v1/items",
-            canned_app(201, json.dumps(ITEM).encode(), {"content-type": JSON, "location": f"/v1/items/{ITEM['id']}"}),
+            canned_app(
+                201,
+                json.dumps(ITEM).encode(),
+                {"content-type": JSON, "location": f"/v1/items/{ITEM['id']}", "etag": '"1"'},
+            ),
         ),
     ]
     for method, path, asgi in cases:

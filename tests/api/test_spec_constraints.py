@@ -174,11 +174,12 @@ class Case:
     operation_id: str
     method: str
     path: str
-    location: str  # query | path | body
+    location: str  # query | path | header | body
     field: str  # parameter name, or JSON pointer into the body
     keyword: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
     path_values: dict[str, str] = dataclasses.field(default_factory=dict)
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
     body: Any = None
     send_body: bool = True
 
@@ -259,6 +260,7 @@ def collect_cases() -> list[Case]:
                         keyword,
                         params={name: text} if location == "query" else {},
                         path_values={name: text} if location == "path" else {},
+                        headers={name: text} if location == "header" else {},
                         body=found[2] if found else None,
                         send_body=found is not None,
                     )
@@ -326,7 +328,7 @@ def test_each_generated_parameter_breaks_its_schema(case: Case) -> None:
         if p["name"] == case.field and p["in"] == case.location
     ]
     schema = parameter["schema"]
-    text = case.params.get(case.field, case.path_values.get(case.field))
+    text = case.params.get(case.field, case.path_values.get(case.field, case.headers.get(case.field)))
     assert isinstance(text, str)
     kinds = types_of(schema)
     value: Any = text
@@ -395,7 +397,7 @@ async def send(client: httpx.AsyncClient, case: Case, world: World, body: Any, *
     url = case.path.format(**{**world.path_values(), **case.path_values})
     operation = find_operation(case.operation_id)
     found = body_of(operation)
-    options: dict[str, Any] = {"params": case.params, "headers": world.caller.headers}
+    options: dict[str, Any] = {"params": case.params, "headers": {**world.caller.headers, **case.headers}}
     if send_body and found is not None:
         if found[0] == FORM:
             options["data"] = body
