@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from impl.app import create_app
 from impl.db.engine import create_engine
+from scripts.contract.hooks import POSITIVE_DATA_EXPECTED_STATUSES, fresh_idempotency_key
 from tests.dbutil import PROJECT_ROOT, create_database, drop_database, unique_database_name, upgrade_to_head
 from tests.settings import settings_for_tests
 
@@ -35,6 +36,8 @@ CONFIG = SchemathesisConfig.from_dict(
         "seed": SEED,
         "generation": {"database": "none", "max-examples": MAX_EXAMPLES},
         "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
+        # As the CLI gate (scripts/contract/hooks.py): a false If-Match precondition (412) is not a rejection.
+        "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_DATA_EXPECTED_STATUSES}},
     }
 )
 
@@ -129,6 +132,8 @@ def _operation_id(case: Any) -> str | None:
 @schema.parametrize()
 @hypothesis.settings(deadline=None, suppress_health_check=list(hypothesis.HealthCheck), derandomize=True)
 def test_operation_conforms(case: Any) -> None:
+    # Each generated request is one a client means once: a fresh Idempotency-Key (see scripts/contract/hooks.py).
+    fresh_idempotency_key(case.headers)
     response = case.call_and_validate(headers=caller.headers())
     caller.observe(_operation_id(case), response.status_code)
 
@@ -139,6 +144,7 @@ class ContractStateMachine(schema.as_state_machine()):  # type: ignore[misc]
         caller.token = None
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        fresh_idempotency_key(case.headers)
         return {"headers": caller.headers()}
 
     def after_call(self, response: Any, case: Any) -> None:
