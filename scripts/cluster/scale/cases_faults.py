@@ -55,13 +55,13 @@ async def case_sigkill(context: ScaleContext) -> CaseResult:
     records = recorder.of_case(case)
     acknowledged, present, total = await rows_present(context, load)
     errors = [r for r in records if r.is_server_error]
-    # What was in flight on the instance when it died is lost with it, and nobody can hide that without help from
-    # the client: HAProxy retries a GET that got no answer at all, but not one whose answer had begun (the client
-    # has the headers already), and never a POST, which may have taken effect (a client that sent an Idempotency-Key
-    # retries it itself and gets the replay; see haproxy.cfg.in). HAProxy answers 502 or, for a client connection it
-    # has to give up, closes it the way the server did (no answer, so no X-Served-By). Such failures end between
-    # the kill and HAProxy taking the instance out of rotation; after that, every request goes elsewhere (a refused
-    # connection is retried on another instance), and any error then is a failure of the case.
+    # What was in flight on the instance when it died is lost with it on the wire: HAProxy retries a GET that got no
+    # answer at all, but not one whose answer had begun, and never a POST, which may have taken effect (see
+    # haproxy.cfg.in). It answers 502 or closes the client's connection. The clients here retry as our SDKs do (a
+    # create with its Idempotency-Key, so the server replays it or runs it once), so none of them may see an error,
+    # and every row of theirs must be one they were told of. Failed attempts on the wire end between the kill and
+    # HAProxy taking the instance out of rotation; after that, every request goes elsewhere (a refused connection
+    # is retried on another instance), and any failed attempt then is a failure of the case.
     lost_in_flight = [r for r in errors if r.served_by in (victim, "") and killed_at <= r.finished <= down_at]
     unexplained = [r for r in errors if r not in lost_in_flight]
     lost_posts = sum(1 for r in lost_in_flight if r.route.startswith("POST"))
@@ -72,14 +72,18 @@ async def case_sigkill(context: ScaleContext) -> CaseResult:
             f"{len(unexplained)} errors outside the instance's death: {describe(unexplained)} "
             f"(sent..failed, from the kill: {offsets})"
         )
+    if load.failed:
+        problems.append(f"{len(load.failed)} errors seen by clients after their retries")
     if present != acknowledged:
         problems.append(f"{acknowledged - present} acknowledged writes missing")
+    if total != present:
+        problems.append(f"{total - present} writes took effect that no client was told of (a retry ran twice?)")
     summary = (
-        f"{len(records)} requests; {len(unexplained)} errors beyond those in flight on {victim} when it died "
-        f"({len(lost_in_flight)} in the {down_at - killed_at:.1f} s until HAProxy took it out: {lost_posts} POST, "
-        f"{len(lost_in_flight) - lost_posts} GET); "
-        f"{present}/{acknowledged} acknowledged writes present; "
-        f"{total - present} unacknowledged writes took effect"
+        f"{len(records)} requests; {len(load.failed)} errors seen by clients; "
+        f"{len(lost_in_flight)} attempts in flight on {victim} when it died failed on the wire ({lost_posts} POST, "
+        f"{len(lost_in_flight) - lost_posts} GET, in the {down_at - killed_at:.1f} s until HAProxy took it out) "
+        f"and were retried by their clients ({load.retried} retries; POSTs with their Idempotency-Key); "
+        f"{present}/{acknowledged} acknowledged writes present, {total - present} extra"
     )
     return CaseResult(
         case,
@@ -89,6 +93,8 @@ async def case_sigkill(context: ScaleContext) -> CaseResult:
             "victim": victim,
             "requests": len(records),
             "errors": len(errors),
+            "errors_seen_by_clients": len(load.failed),
+            "retries": load.retried,
             "lost_in_flight_when_killed": {
                 "posts": lost_posts,
                 "gets": len(lost_in_flight) - lost_posts,

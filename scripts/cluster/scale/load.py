@@ -32,6 +32,9 @@ __all__ = [
 #: Every simulated user's password (throw-away accounts on a throw-away cluster).
 PASSWORD: Final = "scale test password 1"
 _REQUEST_TIMEOUT_SECONDS: Final = 30.0
+# What a client retries (no answer at all, or a proxy/instance that could not answer) and how often: the SDKs' rule.
+_RETRIED_STATUSES: Final = frozenset({0, 502, 503, 504})
+_ATTEMPTS: Final = 6
 
 
 @dataclass(frozen=True)
@@ -234,11 +237,20 @@ def chunks(total: int, parts: int) -> Iterator[int]:
 
 @dataclass
 class MixedLoad:
-    """Each user in a loop: create an item, then read: one of its items, its list, one item again, its list."""
+    """Each user in a loop: create an item, then read: one of its items, its list, one item again, its list.
+
+    The users behave like our SDKs: every create carries an `Idempotency-Key`, and a request that got no answer or
+    a 502/503/504 is sent again (a create with the same key, so the server replays it or runs it once; a create
+    that meets its own first try still in flight, 409, too), a bounded number of times. `failed` counts what a
+    user finally saw fail after its retries; the recorder keeps every attempt, so the cases can tell how many
+    failed on the wire and were retried.
+    """
 
     users: list[User]
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     acknowledged: dict[str, list[str]] = field(default_factory=dict)  # user id -> ids of items answered 201
+    failed: list[Response] = field(default_factory=list)  # final answers that were still errors after the retries
+    retried: int = 0  # attempts that failed and were sent again
 
     async def run(self) -> None:
         await asyncio.gather(*(self._one(user, index) for index, user in enumerate(self.users)))
@@ -251,14 +263,27 @@ class MixedLoad:
             kind = step % 5
             step += 1
             if kind == 0 or not mine:
-                created = await user.client.request(
-                    "POST", "/v1/items", json=new_item(step), headers=user.auth, route="POST /v1/items"
-                )
+                keyed = {**user.auth, "Idempotency-Key": str(uuid.uuid4())}
+                created = await self._retrying(user, "POST", "/v1/items", new_item(step), keyed, "POST /v1/items")
                 if created.status == 201:
                     mine.append(created.body["id"])
             elif kind in (1, 3):
-                await user.client.request(
-                    "GET", f"/v1/items/{chooser.choice(mine)}", headers=user.auth, route="GET /v1/items/{id}"
-                )
+                path = f"/v1/items/{chooser.choice(mine)}"
+                await self._retrying(user, "GET", path, None, user.auth, "GET /v1/items/{id}")
             else:
-                await user.client.request("GET", "/v1/items?limit=10", headers=user.auth, route="GET /v1/items")
+                await self._retrying(user, "GET", "/v1/items?limit=10", None, user.auth, "GET /v1/items")
+
+    async def _retrying(
+        self, user: User, method: str, path: str, body: Any, headers: Mapping[str, str], route: str
+    ) -> Response:
+        retried = _RETRIED_STATUSES | ({409} if method == "POST" else set())  # 409: the key's first try runs
+        answer = Response(0, {}, None)
+        for attempt in range(_ATTEMPTS):
+            answer = await user.client.request(method, path, json=body, headers=headers, route=route)
+            if answer.status not in retried or attempt == _ATTEMPTS - 1:
+                break
+            self.retried += 1
+            await asyncio.sleep(min(0.05 * 2**attempt, 1.0))  # backoff before the retry, as the SDKs do
+        if answer.status in retried or answer.status >= 500:
+            self.failed.append(answer)
+        return answer
