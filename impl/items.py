@@ -8,7 +8,7 @@ from pydantic import MISSING
 from generated import models
 from generated.routers.items import CreateItem201Response, ItemsApi, ListItemsSort
 from impl.db.repositories import AccountGoneError
-from impl.db.repositories.items import ItemRepository, item_key
+from impl.db.repositories.items import ItemFields, ItemRepository, item_key
 from impl.db.tables import ItemRow
 from impl.db.types import new_id, utcnow
 from impl.pagination import decode_item_key, encode_item_key, split_page
@@ -20,7 +20,7 @@ CENT = Decimal("0.01")
 NO_SUCH_ITEM = "There is no item with this id."
 
 
-def item_model(row: ItemRow) -> models.Item:
+def item_model(row: ItemFields) -> models.Item:
     return models.Item(
         id=row.id,
         owner_id=row.owner_id,
@@ -88,7 +88,10 @@ class Items(ItemsApi[CurrentUser]):
         return row
 
     async def get_item(self, *, item_id: UUID, principal: CurrentUser) -> models.Item:
-        return item_model(await self._visible_item(item_id, principal))
+        row = await ItemRepository(current_session()).view(item_id)
+        if row is None or not principal.may_access(row.owner_id):
+            raise NotFound(NO_SUCH_ITEM)
+        return item_model(row)
 
     async def update_item(self, *, item_id: UUID, body: models.ItemUpdate, principal: CurrentUser) -> models.Item:
         # Locked: a concurrent deletion either waits for this change or, if it committed first, makes this a 404.

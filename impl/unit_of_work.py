@@ -60,7 +60,11 @@ def _note_write_statement(state: ORMExecuteState) -> None:
         if state.session.info.get(_READ_ONLY):
             raise ReadOnlyRequestError("a GET or HEAD request tried to write")
         state.session.info[_WROTE] = True
-    elif state.is_select and state.session.info.get(_READ_ONLY) and state.statement._for_update_arg is not None:
+    elif (
+        state.is_select
+        and state.session.info.get(_READ_ONLY)
+        and getattr(state.statement, "_for_update_arg", None) is not None
+    ):
         raise ReadOnlyRequestError("a GET or HEAD request tried to lock rows")
 
 

@@ -2,26 +2,90 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, Protocol, cast
 
 from sqlalchemy import SQLColumnExpression, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from impl.db.driver import postgres_connection
 from impl.db.repositories._sql import binary_order, contains_insensitive, keyset_after
 from impl.db.repositories.errors import AccountGoneError, is_foreign_key_violation
 from impl.db.tables import ItemRow
 from impl.pagination import ItemKey
 
-__all__ = ["ITEM_SORTS", "ItemRepository", "item_key"]
+__all__ = ["ITEM_SORTS", "ItemFields", "ItemRepository", "ItemView", "item_key"]
+
+_GET_ITEM_SQL: Final = (
+    "SELECT id, owner_id, name, description, price, status, tags, created_at, updated_at FROM items WHERE id = $1"
+)
+_CENT: Final = Decimal("0.01")
+
+
+class ItemFields(Protocol):
+    """An item as read: an ORM row, or a plain view of one (ItemView, or a Core row of the same columns)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def owner_id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def price(self) -> Decimal: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """An item read for answering only (not tracked by the session: changing it changes nothing)."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    name: str
+    description: str | None
+    price: Decimal
+    status: str
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_record(cls, record: Any) -> ItemView:
+        """From asyncpg's record: the same values the ORM's column types give (UTC datetimes, cents, a list)."""
+        tags = record[6]
+        return cls(
+            id=record[0],
+            owner_id=record[1],
+            name=record[2],
+            description=record[3],
+            price=record[4].quantize(_CENT),
+            status=record[5],
+            tags=json.loads(tags) if isinstance(tags, str) else tags,
+            created_at=record[7].astimezone(UTC),
+            updated_at=record[8].astimezone(UTC),
+        )
+
 
 #: Accepted ``sort`` values; a leading "-" means descending. Ties are broken by id, same direction.
 ITEM_SORTS: Final[tuple[str, ...]] = ("created_at", "-created_at", "price", "-price", "name", "-name")
 
 
-def item_key(row: ItemRow) -> ItemKey:
+def item_key(row: ItemFields) -> ItemKey:
     """The cursor position just after ``row``, valid for every sort."""
     return ItemKey(created_at=row.created_at, price=row.price, id=row.id, name=row.name)
 
@@ -32,6 +96,15 @@ class ItemRepository:
 
     async def get(self, item_id: uuid.UUID) -> ItemRow | None:
         return await self._session.get(ItemRow, item_id)
+
+    async def view(self, item_id: uuid.UUID) -> ItemFields | None:
+        """The item as committed now, for reading only; None if there is none. PostgreSQL: one statement straight
+        to asyncpg (the hot path of GET one item); elsewhere the ORM row."""
+        driver = await postgres_connection(self._session)
+        if driver is None:
+            return await self.get(item_id)
+        record = await driver.fetchrow(_GET_ITEM_SQL, item_id)
+        return None if record is None else ItemView.from_record(record)
 
     async def get_for_update(self, item_id: uuid.UUID) -> ItemRow | None:
         """The item, locked until the transaction ends; None if it is gone.
@@ -75,8 +148,10 @@ class ItemRepository:
         q: str | None,
         min_price: Decimal | None,
         max_price: Decimal | None,
-    ) -> list[ItemRow]:
-        """Up to ``limit + 1`` of the owner's items in ``sort`` order; an extra row means a next page."""
+    ) -> list[ItemFields]:
+        """Up to ``limit + 1`` of the owner's items in ``sort`` order; an extra row means a next page.
+
+        Plain rows of the table's columns (read-only), not ORM objects: a page costs no identity map work."""
         if limit < 1:
             raise ValueError("limit must be at least 1")
         if sort not in ITEM_SORTS:
@@ -84,7 +159,7 @@ class ItemRepository:
         descending = sort.startswith("-")
         sort_column, after_value = _sort_key(sort.removeprefix("-"), after)
 
-        statement = select(ItemRow).where(ItemRow.owner_id == owner_id)
+        statement = select(ItemRow.__table__).where(ItemRow.owner_id == owner_id)
         if after is not None:
             statement = statement.where(
                 keyset_after([(sort_column, after_value), (ItemRow.id, after.id)], descending=descending)
@@ -101,7 +176,8 @@ class ItemRepository:
             statement = statement.order_by(sort_column.desc(), ItemRow.id.desc())
         else:
             statement = statement.order_by(sort_column.asc(), ItemRow.id.asc())
-        return list((await self._session.scalars(statement.limit(limit + 1))).all())
+        rows = (await self._session.execute(statement.limit(limit + 1))).all()
+        return cast("list[ItemFields]", rows)
 
 
 def _sort_key(field: str, after: ItemKey | None) -> tuple[SQLColumnExpression[Any], Any]:
