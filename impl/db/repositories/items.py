@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.driver import postgres_connection
-from impl.db.repositories._sql import binary_order, contains_insensitive, keyset_after
+from impl.db.repositories._sql import (
+    LIKE_ESCAPE,
+    binary_order,
+    contains_insensitive,
+    keyset_after,
+    like_contains_pattern,
+)
 from impl.db.repositories.errors import AccountGoneError, is_foreign_key_violation
 from impl.db.tables import ItemRow
 from impl.pagination import ItemKey
@@ -157,6 +163,10 @@ class ItemRepository:
         if sort not in ITEM_SORTS:
             raise ValueError(f"sort must be one of {ITEM_SORTS}, got {sort!r}")
         descending = sort.startswith("-")
+        driver = await postgres_connection(self._session)
+        if driver is not None:
+            sql, arguments = _list_sql(owner_id, limit, after, sort, status, q, min_price, max_price)
+            return [ItemView.from_record(record) for record in await driver.fetch(sql, *arguments)]
         sort_column, after_value = _sort_key(sort.removeprefix("-"), after)
 
         statement = select(ItemRow.__table__).where(ItemRow.owner_id == owner_id)
@@ -178,6 +188,53 @@ class ItemRepository:
             statement = statement.order_by(sort_column.asc(), ItemRow.id.asc())
         rows = (await self._session.execute(statement.limit(limit + 1))).all()
         return cast("list[ItemFields]", rows)
+
+
+_LIST_SORT_SQL: Final = {"created_at": "created_at", "price": "price", "name": 'name COLLATE "C"'}
+
+
+def _list_sql(
+    owner_id: uuid.UUID,
+    limit: int,
+    after: ItemKey | None,
+    sort: str,
+    status: str | None,
+    q: str | None,
+    min_price: Decimal | None,
+    max_price: Decimal | None,
+) -> tuple[str, list[Any]]:
+    """PostgreSQL's text of the query list_page builds with SQLAlchemy elsewhere (the same conditions, order and
+    limit; names by code point; the search's LIKE escapes as contains_insensitive does), with its arguments.
+    Every value is an argument; the text only ever holds the fixed fragments below."""
+    field = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    column = _LIST_SORT_SQL[field]
+    arguments: list[Any] = [owner_id]
+    conditions = ["owner_id = $1"]
+
+    def argument(value: Any) -> str:
+        arguments.append(value)
+        return f"${len(arguments)}"
+
+    if after is not None:
+        value = {"created_at": after.created_at, "price": after.price, "name": after.name}[field]
+        operator = "<" if descending else ">"
+        conditions.append(f"({column}, id) {operator} ({argument(value)}, {argument(after.id)})")
+    if status is not None:
+        conditions.append(f"status = {argument(status)}")
+    if q is not None:
+        conditions.append(f"lower(name) LIKE lower({argument(like_contains_pattern(q))}) ESCAPE '{LIKE_ESCAPE}'")
+    if min_price is not None:
+        conditions.append(f"price >= {argument(min_price)}")
+    if max_price is not None:
+        conditions.append(f"price <= {argument(max_price)}")
+    direction = "DESC" if descending else "ASC"
+    sql = (
+        "SELECT id, owner_id, name, description, price, status, tags, created_at, updated_at FROM items WHERE "  # noqa: S608  (fixed fragments; values are arguments)
+        + " AND ".join(conditions)
+        + f" ORDER BY {column} {direction}, id {direction} LIMIT {argument(limit + 1)}"
+    )
+    return sql, arguments
 
 
 def _sort_key(field: str, after: ItemKey | None) -> tuple[SQLColumnExpression[Any], Any]:
