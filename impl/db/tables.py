@@ -110,6 +110,7 @@ Index(
     func.lower(ItemRow.name).label("lower_name"),
     postgresql_using="gin",
     postgresql_ops={"lower_name": "gin_trgm_ops"},
+    postgresql_with={"fastupdate": "off"},
 ).ddl_if(dialect="postgresql")
 
 

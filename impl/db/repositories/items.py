@@ -166,7 +166,15 @@ class ItemRepository:
         driver = await postgres_connection(self._session)
         if driver is not None:
             sql, arguments = _list_sql(owner_id, limit, after, sort, status, q, min_price, max_price)
-            return [ItemView.from_record(record) for record in await driver.fetch(sql, *arguments)]
+            if q is None:
+                records = await driver.fetch(sql, *arguments)
+            else:
+                # Planned for this very pattern: a cached generic plan cannot tell a rare pattern (the trigram
+                # index finds its few rows) from a common one, and walks the sort's index through every item.
+                async with driver.transaction():
+                    await driver.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+                    records = await driver.fetch(sql, *arguments)
+            return [ItemView.from_record(record) for record in records]
         sort_column, after_value = _sort_key(sort.removeprefix("-"), after)
 
         statement = select(ItemRow.__table__).where(ItemRow.owner_id == owner_id)
