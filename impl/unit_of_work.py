@@ -68,6 +68,14 @@ def _note_write_statement(state: ORMExecuteState) -> None:
         raise ReadOnlyRequestError("a GET or HEAD request tried to lock rows")
 
 
+def note_driver_write(session: AsyncSession) -> None:
+    """A repository is about to write through the driver itself (impl/db/driver.py), where the session's events do
+    not see it: refused in a read-only request, and remembered as a write (end_reading() refuses after one)."""
+    if session.info.get(_READ_ONLY):
+        raise ReadOnlyRequestError("a GET or HEAD request tried to write")
+    session.info[_WROTE] = True
+
+
 def current_session() -> AsyncSession:
     try:
         return _session.get()

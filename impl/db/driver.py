@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
-__all__ = ["forget_driver_connection", "postgres_connection"]
+__all__ = ["forget_driver_connection", "postgres_connection", "postgres_transaction"]
 
 _KEY: Final = "driver.connection"
 
@@ -35,6 +35,22 @@ async def postgres_connection(session: AsyncSession) -> asyncpg.Connection[Any] 
     raw = await connection.get_raw_connection()
     driver: asyncpg.Connection[Any] = raw.driver_connection
     session.info[_KEY] = driver
+    return driver
+
+
+async def postgres_transaction(session: AsyncSession) -> asyncpg.Connection[Any] | None:
+    """As postgres_connection, inside the session's transaction (begun now if it has not yet): what is written
+    through it is committed or rolled back with everything else at the request boundary. None unless PostgreSQL,
+    and for a session whose connection runs without a transaction (AUTOCOMMIT: a read-only request's)."""
+    driver = await postgres_connection(session)
+    if driver is None:
+        return None
+    connection = await session.connection()
+    adapter: Any = (await connection.get_raw_connection()).dbapi_connection
+    if adapter.autocommit:
+        return None
+    if adapter._transaction is None:  # SQLAlchemy's asyncpg adapter begins its transaction with the first statement
+        await adapter._start_transaction()
     return driver
 
 

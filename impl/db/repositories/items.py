@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Protocol, cast
 
+import asyncpg
 from sqlalchemy import SQLColumnExpression, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.db.driver import postgres_connection
+from impl.db.driver import postgres_connection, postgres_transaction
 from impl.db.repositories._sql import (
     LIKE_ESCAPE,
     binary_order,
@@ -23,12 +24,19 @@ from impl.db.repositories._sql import (
 )
 from impl.db.repositories.errors import AccountGoneError, is_foreign_key_violation
 from impl.db.tables import ItemRow
+from impl.db.types import exact_cents as _exact_cents
+from impl.db.types import new_id, utcnow
 from impl.pagination import ItemKey
+from impl.unit_of_work import note_driver_write
 
 __all__ = ["ITEM_SORTS", "ItemFields", "ItemRepository", "ItemView", "item_key"]
 
 _GET_ITEM_SQL: Final = (
     "SELECT id, owner_id, name, description, price, status, tags, created_at, updated_at FROM items WHERE id = $1"
+)
+_INSERT_ITEM_SQL: Final = (
+    "INSERT INTO items (id, owner_id, name, description, price, status, tags, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 )
 _CENT: Final = Decimal("0.01")
 
@@ -127,7 +135,36 @@ class ItemRepository:
         return (await self._session.scalars(statement)).one_or_none()
 
     async def add(self, row: ItemRow) -> ItemRow:
-        """Insert ``row``; raises AccountGoneError if its owner was deleted meanwhile."""
+        """Insert ``row``; raises AccountGoneError if its owner was deleted meanwhile.
+
+        PostgreSQL: one INSERT straight to asyncpg in the request's transaction (``row`` is not tracked by the
+        session afterwards; read it again to change it)."""
+        driver = await postgres_transaction(self._session)
+        if driver is not None:
+            note_driver_write(self._session)
+            # The columns' defaults, as the ORM would apply them at flush.
+            now = utcnow()
+            row.id = row.id or new_id()
+            row.status = row.status or "draft"
+            row.tags = row.tags if row.tags is not None else []
+            row.created_at = row.created_at or now
+            row.updated_at = row.updated_at or now
+            try:
+                await driver.execute(
+                    _INSERT_ITEM_SQL,
+                    row.id,
+                    row.owner_id,
+                    row.name,
+                    row.description,
+                    _exact_cents(row.price),
+                    row.status,
+                    json.dumps(row.tags),
+                    row.created_at.astimezone(UTC),
+                    row.updated_at.astimezone(UTC),
+                )
+            except asyncpg.ForeignKeyViolationError as exc:
+                raise AccountGoneError(row.owner_id) from exc
+            return row
         try:
             self._session.add(row)
             await self._session.flush()
