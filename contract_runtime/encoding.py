@@ -53,18 +53,22 @@ def checked(spec: MediaSpec, body: Any, where: str) -> Any:
     if spec.type is None:
         return body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else body
     if isinstance(spec.type, type) and issubclass(spec.type, BaseModel):
-        if not isinstance(body, BaseModel):
-            raise ContractViolation(f"{where}: body is {type(body).__name__}, the spec declares {spec.type.__name__}")
-        try:
-            fresh = spec.type.model_validate(body.model_dump(by_alias=True))
-        except ValidationError as exc:
-            raise ContractViolation(f"{where}: body breaks its schema: {exc}") from exc
-        return fresh.model_dump(mode="json", by_alias=True)
+        return _fresh_model(spec.type, body, where).model_dump(mode="json", by_alias=True)
     try:
         value = adapter(spec.type).validate_python(body)
     except ValidationError as exc:
         raise ContractViolation(f"{where}: body breaks its schema: {exc}") from exc
     return adapter(spec.type).dump_python(value, mode="json", by_alias=True)
+
+
+def _fresh_model(model: type[BaseModel], body: Any, where: str) -> BaseModel:
+    """`body` validated anew against `model` (it may have been built or mutated without validation)."""
+    if not isinstance(body, BaseModel):
+        raise ContractViolation(f"{where}: body is {type(body).__name__}, the spec declares {model.__name__}")
+    try:
+        return model.model_validate(body.model_dump(by_alias=True))
+    except ValidationError as exc:
+        raise ContractViolation(f"{where}: body breaks its schema: {exc}") from exc
 
 
 def encode(
@@ -79,6 +83,15 @@ def encode(
     (writeOnly ones in answers, readOnly ones in requests this API sends)."""
     if spec.kind == BINARY or (spec.kind == TEXT and spec.type is bytes):
         return body.content if isinstance(body, Binary) else body  # type: ignore[no-any-return,unused-ignore]
+    if (
+        spec.kind == JSON
+        and isinstance(spec.type, type)
+        and issubclass(spec.type, BaseModel)
+        and not (spec.schema and visibility.mentions(spec.schema, registry, hidden))
+    ):
+        # Nothing to leave out: validated once and written by pydantic-core straight from the fresh model (the
+        # same JSON as below, about a third of the work for a list page).
+        return _fresh_model(spec.type, body, where).model_dump_json(by_alias=True).encode()
     value = checked(spec, body, where)
     if spec.schema:
         value = visibility.without(value, spec.schema, registry, hidden)

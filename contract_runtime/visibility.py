@@ -32,6 +32,47 @@ def _hidden(subs: list[Schema], flag: str, registry: Mapping[str, Schema]) -> bo
     return bool(subs) and all(sub.get(flag) is True or text.resolve(sub, registry).get(flag) is True for sub in subs)
 
 
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+_SUBSCHEMAS = frozenset({"items", "prefixItems", "additionalProperties", "allOf", "oneOf", "anyOf", "not", "contains"})
+_MENTIONS: dict[tuple[int, int, str], tuple[Schema, Mapping[str, Schema], bool]] = {}
+
+
+def mentions(schema: Schema, registry: Mapping[str, Schema], flag: str) -> bool:
+    """Whether any schema reachable from `schema` (through $ref, properties, items, compositions) sets `flag`:
+    when none does, `without` would return its value unchanged, and walking the value can be skipped.
+    Remembered per schema (the contracts' schemas live as long as the process; the entry keeps them alive)."""
+    key = (id(schema), id(registry), flag)
+    found = _MENTIONS.get(key)
+    if found is None:
+        found = (schema, registry, _mentions(schema, registry, flag, set()))
+        _MENTIONS[key] = found
+    return found[2]
+
+
+def _mentions(schema: Any, registry: Mapping[str, Schema], flag: str, seen: set[str]) -> bool:
+    if isinstance(schema, list):
+        return any(_mentions(part, registry, flag, seen) for part in schema)
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get(flag) is True:
+        return True
+    reference = schema.get("$ref")
+    if isinstance(reference, str) and reference not in seen:
+        seen.add(reference)
+        if _mentions(text.resolve({"$ref": reference}, registry), registry, flag, seen):
+            return True
+    for key, sub in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(sub, Mapping):
+            parts: list[Any] = list(sub.values())
+        elif key in _SUBSCHEMAS:
+            parts = [sub]
+        else:
+            continue
+        if any(_mentions(part, registry, flag, seen) for part in parts):
+            return True
+    return False
+
+
 def without(value: Any, schema: Schema, registry: Mapping[str, Schema], flag: str, depth: int = 0) -> Any:
     """`value` (JSON-like) without the members its schema marks with `flag` ("readOnly" or "writeOnly")."""
     if depth > 64 or not schema:

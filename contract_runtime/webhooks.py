@@ -7,13 +7,14 @@ not declare for it is an `UndeclaredReply`; a declared JSON body is parsed into 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
-
-import httpx
 
 from contract_runtime import encoding, jsontext, media
 from contract_runtime.contract import JSON, ContractViolation, OutgoingContract, response_for
+
+if TYPE_CHECKING:  # imported by whoever builds the client: serving an API that sends nothing never loads httpx
+    import httpx
 
 B = TypeVar("B")
 
@@ -37,7 +38,7 @@ class WebhookTransport(Protocol):
 class HttpTransport:
     """Sends over an httpx client the application owns (its timeouts, retries and TLS settings)."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: "httpx.AsyncClient") -> None:
         self._client = client
 
     async def send(

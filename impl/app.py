@@ -18,7 +18,7 @@ from generated.app import create_app as create_generated_app
 from impl.articles import Articles
 from impl.auth import Auth
 from impl.cors import ProblemCORSMiddleware
-from impl.db.engine import DatabaseTimeouts, create_engine, create_session_factory
+from impl.db.engine import DatabaseTimeouts, create_engine, create_read_session_factory, create_session_factory
 from impl.docs import install_docs
 from impl.forwarded import TrustedProxyHeaders
 from impl.health import Health
@@ -62,6 +62,8 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
         poolclass=None if settings.database_pooling else NullPool,
         timeouts=timeouts,
         statement_cache=settings.database_statement_cache,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_max_overflow,
     )
     metrics.instrument_engine(engine)
     if tracer_provider is None:
@@ -91,7 +93,7 @@ def create_app(settings: Settings | None = None, *, tracer_provider: TracerProvi
 
     app = create_generated_app(
         security=BearerAuthenticator(tokens),
-        request_scope=UnitOfWork(create_session_factory(engine)).scope,
+        request_scope=UnitOfWork(create_session_factory(engine), create_read_session_factory(engine)).scope,
         rate_limiter=rate_limiter,
         auth=Auth(passwords, tokens, timedelta(seconds=settings.refresh_token_ttl_seconds)),
         users=Users(passwords, cursors, preconditions),

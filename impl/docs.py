@@ -136,7 +136,8 @@ def with_policy(page: HTMLResponse) -> Callable[[], HTMLResponse]:
 
 def install_docs(app: FastAPI, spec_path: Path, title: str) -> None:
     spec_bytes = spec_path.read_bytes()  # read once: /openapi.yaml is byte-identical to the file
-    spec_document = yaml.safe_load(spec_bytes)
+    # libyaml's loader when PyYAML has it (about 8x faster: start-up time), else the pure-Python one.
+    spec_document = yaml.load(spec_bytes, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     shown = presentation(spec_document)
     redoc_bundle = offline_redoc((ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")).encode()
 

@@ -29,7 +29,6 @@ from limits.aio.storage import MemoryStorage, MovingWindowSupport, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
-from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.requests import Request
 
 from impl.observability.metrics import RATE_LIMIT_REFUSALS
@@ -155,6 +154,8 @@ class ClientRateLimiter:
     async def _count_shared(self, quota: RateLimitItem, bucket: str, client: str) -> tuple[bool, dict[str, str], int]:
         """After a Redis restart every pooled connection is dead and fails once ("Connection closed by server"):
         try again on another, within the same time bound, rather than call the store down."""
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
         for _ in range(STALE_CONNECTION_RETRIES):
             try:
                 return await self._count(self._shared, quota, bucket, client)

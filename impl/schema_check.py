@@ -18,15 +18,14 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from impl.problems import ServiceUnavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 __all__ = ["CACHE_SECONDS", "SchemaCheck"]
 
@@ -41,13 +40,14 @@ class SchemaCheck:
     def __init__(
         self,
         engine: AsyncEngine,
-        expected_head: str,
+        expected_head: str | None,
         known_revisions: frozenset[str],
         timeout_seconds: float,
         cache_seconds: float = CACHE_SECONDS,
     ) -> None:
+        """``expected_head=None``: read the project's migration scripts when first needed (see from_migrations)."""
         self._engine = engine
-        self._expected = expected_head
+        self._expected_head = expected_head
         self._known = known_revisions
         self._timeout = timeout_seconds
         self._cache_seconds = cache_seconds
@@ -60,20 +60,28 @@ class SchemaCheck:
     def from_migrations(
         cls, engine: AsyncEngine, timeout_seconds: float, cache_seconds: float = CACHE_SECONDS
     ) -> SchemaCheck:
-        """The head and every revision of the project's migration scripts (alembic/versions)."""
-        scripts = ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
-        head = scripts.get_current_head()  # raises when the scripts have several heads: a broken release
-        if head is None:
-            raise RuntimeError("the migration scripts have no revision")
-        known = frozenset(revision.revision for revision in scripts.walk_revisions())
-        return cls(engine, head, known, timeout_seconds, cache_seconds)
+        """The head and every revision of the project's migration scripts (alembic/versions), read on the first
+        readiness check rather than at start-up: Alembic's import is a good part of a second that a starting
+        server would otherwise spend before answering anything."""
+        return cls(engine, None, frozenset(), timeout_seconds, cache_seconds)
+
+    def _load_scripts(self) -> str:
+        if self._expected_head is None:
+            self._expected_head, self._known = _migration_scripts()
+        return self._expected_head
 
     @property
     def expected_head(self) -> str:
-        return self._expected
+        return self._load_scripts()
+
+    @property
+    def _expected(self) -> str:
+        return self._load_scripts()
 
     async def ensure_current(self) -> None:
         """Raise ServiceUnavailable when the database's schema is older than this release needs."""
+        if self._expected_head is None:
+            await asyncio.to_thread(self._load_scripts)  # once; off the event loop
         async with self._lock:
             now = time.monotonic()
             if self._checked_at is None or now - self._checked_at >= self._cache_seconds:
@@ -117,6 +125,19 @@ class SchemaCheck:
         )
 
 
+def _migration_scripts() -> tuple[str, frozenset[str]]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
+    head = scripts.get_current_head()  # raises when the scripts have several heads: a broken release
+    if head is None:
+        raise RuntimeError("the migration scripts have no revision")
+    return head, frozenset(revision.revision for revision in scripts.walk_revisions())
+
+
 def _current_heads(connection: Connection) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+
     # No version table (a database never migrated) gives (), not an error.
     return MigrationContext.configure(connection).get_current_heads()

@@ -211,6 +211,21 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9_.:-]+$",
         description="Prefix of the rate-limit keys in a shared store (deployments sharing one Redis differ here).",
     )
+    db_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description=(
+            "Database connections each process keeps open. Connections beyond it (up to DB_POOL_MAX_OVERFLOW more) "
+            "are opened for a burst and closed after it: too small a pool opens a connection per request under load."
+        ),
+    )
+    db_pool_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=1000,
+        description="Database connections each process may open beyond DB_POOL_SIZE during a burst.",
+    )
     db_pool_timeout_seconds: float = Field(
         default=2.0,
         gt=0,

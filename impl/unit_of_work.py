@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from impl.db.errors import database_unavailable_cause, describe_database_error
+from impl.observability.current_request import current_scope
 from impl.outages import OutageLog
 from impl.problems import DatabaseUnavailable
 
@@ -28,10 +29,24 @@ _session: ContextVar[AsyncSession] = ContextVar("request_session")
 
 # session.info key: set once the current transaction has written.
 _WROTE: Final = "unit_of_work.wrote"
+# session.info key: the session of a read-only request (GET, HEAD), whose statements run without a transaction.
+_READ_ONLY: Final = "unit_of_work.read_only"
+#: Methods that never change anything (RFC 9110 9.2.1): their requests only read.
+SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
 
 
 class RequestSession(Session):
     """The synchronous session behind each request's AsyncSession; it notes whether its transaction has written."""
+
+
+class ReadOnlyRequestError(RuntimeError):
+    """A read-only request (a safe method) tried to write: a bug, never committed."""
+
+
+@event.listens_for(RequestSession, "before_flush")
+def _refuse_flush_when_read_only(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyRequestError("a GET or HEAD request tried to write")
 
 
 @event.listens_for(RequestSession, "after_flush")
@@ -42,7 +57,23 @@ def _note_flush(session: Session, _flush: UOWTransaction) -> None:
 @event.listens_for(RequestSession, "do_orm_execute")
 def _note_write_statement(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
+        if state.session.info.get(_READ_ONLY):
+            raise ReadOnlyRequestError("a GET or HEAD request tried to write")
         state.session.info[_WROTE] = True
+    elif (
+        state.is_select
+        and state.session.info.get(_READ_ONLY)
+        and getattr(state.statement, "_for_update_arg", None) is not None
+    ):
+        raise ReadOnlyRequestError("a GET or HEAD request tried to lock rows")
+
+
+def note_driver_write(session: AsyncSession) -> None:
+    """A repository is about to write through the driver itself (impl/db/driver.py), where the session's events do
+    not see it: refused in a read-only request, and remembered as a write (end_reading() refuses after one)."""
+    if session.info.get(_READ_ONLY):
+        raise ReadOnlyRequestError("a GET or HEAD request tried to write")
+    session.info[_WROTE] = True
 
 
 def current_session() -> AsyncSession:
@@ -66,9 +97,22 @@ async def end_reading() -> None:
     await session.rollback()
 
 
+def _is_read_only_request() -> bool:
+    scope = current_scope.get()
+    return scope is not None and scope.get("method") in SAFE_METHODS
+
+
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """``read_sessions`` (optional) serve the requests of safe methods: sessions on an AUTOCOMMIT connection, so
+    that a read-only request pays no BEGIN and no COMMIT (two round trips of its four). At READ COMMITTED every
+    statement sees the data committed when it starts either way, so a read answers the same; a read-only session
+    refuses writes and row locks (ReadOnlyRequestError), which need the transaction."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], read_sessions: async_sessionmaker[AsyncSession] | None = None
+    ) -> None:
         self._sessions = sessions
+        self._read_sessions = read_sessions
         self.outage = OutageLog(logger, "database")
 
     @asynccontextmanager
@@ -86,7 +130,11 @@ class UnitOfWork:
 
     @asynccontextmanager
     async def _scope(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions(sync_session_class=RequestSession) as session:
+        read_only = self._read_sessions is not None and _is_read_only_request()
+        sessions = self._read_sessions if read_only and self._read_sessions is not None else self._sessions
+        async with sessions(sync_session_class=RequestSession) as session:
+            if read_only:
+                session.info[_READ_ONLY] = True
             token = _session.set(session)
             try:
                 yield session

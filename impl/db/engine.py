@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import NullPool, Pool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, Pool
 from sqlalchemy.util import await_
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "DatabaseTimeouts", "create_engine", "create_session_factory"]
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "DatabaseTimeouts",
+    "create_engine",
+    "create_read_session_factory",
+    "create_session_factory",
+]
 
 #: How long a SQLite writer waits for the file lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS: Final = 15_000
@@ -20,6 +28,11 @@ SQLITE_BUSY_TIMEOUT_MS: Final = 15_000
 #: How much longer than the server's statement_timeout the driver waits for an answer: a live server cancels
 #: the statement itself (a clean error); only a server that does not answer at all meets the driver's limit.
 CLIENT_TIMEOUT_MARGIN_SECONDS: Final = 0.5
+
+#: A pooled connection idle for longer than this is pinged before use (one round trip); a busier one is not.
+PING_AFTER_IDLE_SECONDS: Final = 10.0
+DEFAULT_CONNECT_SECONDS: Final = 10.0
+_IDLE_SINCE: Final = "idle_since"
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,8 @@ def create_engine(
     poolclass: type[Pool] | None = None,
     timeouts: DatabaseTimeouts | None = None,
     statement_cache: bool = True,
+    pool_size: int = 20,
+    max_overflow: int = 10,
 ) -> AsyncEngine:
     """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
     (asyncpg connections belong to the loop that opened them, so they must not be pooled across).
@@ -70,11 +85,13 @@ def create_engine(
         connect_args.update(statement_cache_size=0, prepared_statement_cache_size=0)
     if connect_args:
         options["connect_args"] = connect_args
-    # pre_ping: a server restart or idle-timeout must not surface as the next request's error. Bounded here by the
-    # connect timeout: a frozen server must not hold a request for a whole statement timeout before it even starts.
-    engine = create_async_engine(url, pool_pre_ping=True, **options)
+    if poolclass is None:
+        options["pool_size"] = pool_size
+        options["max_overflow"] = max_overflow
+    engine = create_async_engine(url, **options)
+    # A server restart or idle-timeout must not surface as the next request's error: see _check_on_checkout.
+    _check_on_checkout(engine, DEFAULT_CONNECT_SECONDS if timeouts is None else timeouts.connect_seconds)
     if timeouts is not None:
-        _bound_pre_ping(engine, timeouts.connect_seconds)
         _terminate_invalidated(engine)
     return engine
 
@@ -84,25 +101,46 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession] | None:
+    """Sessions for read-only requests: each statement on its own (AUTOCOMMIT), no BEGIN and no COMMIT round trip.
+    PostgreSQL only; None on SQLite, whose transactions begin with BEGIN IMMEDIATE for the writers' sake."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+
+
 def _is_null_pool(poolclass: type[Pool] | None) -> bool:
     return poolclass is not None and issubclass(poolclass, NullPool)
 
 
-def _bound_pre_ping(engine: AsyncEngine, timeout_seconds: float) -> None:
-    """asyncpg's pre-ping (BEGIN; ";"; ROLLBACK) waits up to the command timeout for each step. Ours is one
-    simple-protocol round trip (no prepared statement: PgBouncer in transaction mode is fine) with its own bound.
-    A timeout is raised as is: the pool discards that connection and the request answers 503."""
+def _check_on_checkout(engine: AsyncEngine, timeout_seconds: float) -> None:
+    """Every connection the pool hands out is alive, without a round trip per request (pool_pre_ping's cost).
 
-    def do_ping(dbapi_connection: Any) -> bool:
+    - A connection the server closed (a restart, an administrator's kill, the server's idle timeout) is known to be
+      closed as soon as the event loop has read its end: it is replaced at once, with no round trip.
+    - A connection idle for longer than PING_AFTER_IDLE_SECONDS may have been dropped silently on the way (a
+      firewall, a proxy): it is pinged first, one simple-protocol round trip (fine behind PgBouncer in transaction
+      mode) bounded by the connect timeout. A timeout is raised as is: the request answers 503.
+    A connection found dead is replaced (SQLAlchemy retries the checkout on DisconnectionError)."""
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        driver_connection = dbapi_connection._connection
+        if driver_connection.is_closed():
+            raise DisconnectionError("the server closed this pooled connection")
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
         try:
-            await_(dbapi_connection._connection.execute("SELECT 1", timeout=timeout_seconds))
+            await_(driver_connection.execute("SELECT 1", timeout=timeout_seconds))
         except TimeoutError:
             raise
         except Exception as error:
-            dbapi_connection._handle_exception(error)  # translated to the DBAPI's errors (disconnect detection)
-        return True
-
-    engine.dialect.do_ping = do_ping  # type: ignore[method-assign]
+            raise DisconnectionError(f"a pooled connection failed its ping: {type(error).__name__}") from error
 
 
 def _terminate_invalidated(engine: AsyncEngine) -> None:

@@ -91,6 +91,11 @@ class Money(TypeDecorator[Decimal]):
         return value.quantize(_CENT)
 
 
+def exact_cents(value: Decimal | int) -> Decimal:
+    """The amount Money stores: checked (finite, in range, at most two decimals) and with exactly two."""
+    return _exact_cents(value)
+
+
 def _exact_cents(value: Decimal | int) -> Decimal:
     # bool is an int subclass but never a sensible amount; float is never exact.
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):

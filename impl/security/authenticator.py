@@ -22,10 +22,10 @@ class BearerAuthenticator:
             claims = self._tokens.decode(token)
         except InvalidTokenError:
             raise Unauthorized(sent=True) from None
-        user = await UserRepository(current_session()).get(claims.subject)
+        user = await UserRepository(current_session()).access_state(claims.subject)
         if user is None or not user.is_active or user.token_version != claims.token_version:
             raise Unauthorized(sent=True)
-        return CurrentUser(id=user.id, is_superuser=user.is_superuser, token_version=user.token_version)
+        return CurrentUser(id=claims.subject, is_superuser=user.is_superuser, token_version=user.token_version)
 
     async def authenticate(self, request: Request, credential: Credential) -> CurrentUser:
         return await self._authenticate(credential.token)

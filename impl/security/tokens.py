@@ -26,6 +26,8 @@ _REQUIRED_CLAIMS = ["iss", "aud", "sub", "iat", "exp", "jti"]
 
 # Tolerates small clock skew between the issuing and the verifying process.
 _LEEWAY_SECONDS = 10
+#: How many verified tokens each codec remembers (about 1 KiB each).
+_VERIFIED_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class AccessTokenCodec:
         self.issuer = issuer
         self.audience = audience
         self.ttl_seconds = ttl_seconds
+        # Tokens whose signature and claims this codec verified: a token's contents never change, so checking
+        # it again proves nothing new, except that it has not expired since (checked on every use). What the
+        # token's holder may do is not here: the account is read on every request (authenticator.py).
+        self._verified: dict[str, AccessClaims] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AccessTokenCodec:
@@ -102,6 +108,19 @@ class AccessTokenCodec:
 
     def decode(self, token: str) -> AccessClaims:
         """Verify `token` and return its claims; raise InvalidTokenError otherwise."""
+        claims = self._verified.get(token)
+        if claims is not None:
+            if datetime.now(UTC).timestamp() <= claims.expires_at.timestamp() + _LEEWAY_SECONDS:
+                return claims
+            del self._verified[token]
+            raise InvalidTokenError("Signature has expired")
+        claims = self._verify(token)
+        if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+            self._verified.clear()  # bounded; a busy server re-verifies its callers' tokens once
+        self._verified[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             payload = jwt.decode(
                 token,

@@ -82,16 +82,36 @@ def rotated(items: list[Target], by: int) -> list[Target]:
     return items[by:] + items[:by]
 
 
-async def throughput_rounds(targets: list[Target], options: Options) -> dict[str, dict[str, list[dict[str, Any]]]]:
+async def trim_items(target: Target, seeded: list[str]) -> None:
+    """Back to the seeded items: every target lists from the same 200 items in every round. (The reference apps
+    have no index for their list's order: the thousands of items a create run adds would slow their lists down
+    round after round, and ours would not be compared with the same work.)"""
+    import asyncpg
+
+    url = target.env["DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("DELETE FROM items WHERE NOT (id = ANY($1::uuid[]))", seeded)
+        await connection.execute("VACUUM ANALYZE items")
+    finally:
+        await connection.close()
+
+
+async def throughput_rounds(
+    targets: list[Target], options: Options, seeded: dict[str, list[str]]
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
     runs: dict[str, dict[str, list[dict[str, Any]]]] = {t.name: {s: [] for s in SCENARIOS} for t in targets}
     for target in targets:  # warm-up: connections, caches, the JIT-less interpreter's first paths
         for scenario in SCENARIOS:
             await run_wrk(target.base_url, request_for(target, scenario), seconds=min(2.0, options.seconds))
+        await trim_items(target, seeded[target.name])
     for round_number in range(options.rounds):
         for target in rotated(targets, round_number):
             for scenario in SCENARIOS:
                 run = await measure(target, scenario, options.seconds)
                 runs[target.name][scenario].append(run)
+                if scenario == "create":
+                    await trim_items(target, seeded[target.name])
                 print(
                     f"round {round_number + 1}/{options.rounds} {target.name:5} {scenario:8} "
                     f"{run['rps']:8.1f} req/s  p99 {run['p99_ms']:7.1f} ms  errors {sum(run['errors'].values())}",
@@ -186,13 +206,14 @@ async def run(options: Options) -> dict[str, Any]:
         try:
             await migrate(ours_url)
             await seed_target.start(logs / "seed.log")  # creates the shared schema
-            await seed(seed_target, SEED_ITEMS)
+            peer_items = await seed(seed_target, SEED_ITEMS)
             raw_target.token, raw_target.item_id = seed_target.token, seed_target.item_id
             await raw_target.start(logs / "raw.log")
             await ours_target.start(logs / "ours.log")
-            await seed(ours_target, SEED_ITEMS)
+            our_items = await seed(ours_target, SEED_ITEMS)
             idle_rss = {t.name: rss_mib(t.pid) for t in targets}
-            throughput = await throughput_rounds(targets, options)
+            seeded = {"raw": peer_items, "seed": peer_items, "ours": our_items}
+            throughput = await throughput_rounds(targets, options, seeded)
             storms = await storm_rounds([seed_target, ours_target], options)
             starts = await cold_starts(targets, options, logs)
         finally:

@@ -11,18 +11,37 @@ from pathlib import Path
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of `pid` so far (fields 14 and 15 of /proc/<pid>/stat)."""
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it (a server that serves from worker processes, such as granian's)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                found.extend(process_tree(int(child)))
+    return found
+
+
+def _own_cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # the command name may contain spaces: skip past it
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
-def rss_mib(pid: int) -> float:
+def _own_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time so far (fields 14 and 15 of /proc/<pid>/stat) of `pid` and its live children."""
+    return sum(_own_cpu_seconds(p) for p in process_tree(pid))
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of `pid` and its children (one uvicorn worker: the process itself)."""
+    return sum(_own_rss_mib(p) for p in process_tree(pid))
 
 
 @dataclass

@@ -32,7 +32,7 @@ def summarise(collapsed: str) -> str:
     total = 0
     for line in collapsed.splitlines():
         stack, _, count_text = line.rpartition(" ")
-        if not stack:
+        if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
         frames = stack.split(";")
@@ -64,7 +64,7 @@ async def profile(scenario: str, seconds: float, report_dir: Path) -> str:
             await run_wrk(target.base_url, request_for(target, scenario), seconds=3)  # warm-up
             py_spy = Path(sys.executable).parent / "py-spy"
             outputs = {fmt: report_dir / f"profile-{scenario}.{ext}" for fmt, ext in (("flamegraph", "svg"),)}
-            collapsed = Path(scratch) / "collapsed.txt"
+            collapsed = report_dir / f"profile-{scenario}.collapsed"
             recorders = [
                 await asyncio.create_subprocess_exec(
                     str(py_spy),
@@ -76,6 +76,9 @@ async def profile(scenario: str, seconds: float, report_dir: Path) -> str:
                     "--rate",
                     "200",
                     "--nonblocking",
+                    # Only the thread holding the GIL: a coroutine parked in a greenlet (SQLAlchemy's asyncio bridge)
+                    # otherwise shows as running while it waits for the database.
+                    "--gil",
                     "--format",
                     fmt,
                     "--output",

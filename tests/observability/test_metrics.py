@@ -20,6 +20,7 @@ from impl.app import create_app
 from impl.db.engine import create_engine
 from impl.observability import metrics
 from impl.security.passwords import PasswordHasher
+from impl.settings import Settings
 from tests.observability.metrics_text import sample
 from tests.settings import settings_for_tests
 
@@ -111,7 +112,7 @@ async def test_requests_give_their_connections_back(database_url: str) -> None:
             assert (await http.get("/health/ready")).status_code == 200
         text = await scrape(http)
     assert sample(text, "db_pool_connections_checked_out") == 0
-    assert sample(text, "db_pool_size") == 5  # SQLAlchemy's default pool_size
+    assert sample(text, "db_pool_size") == Settings.model_fields["db_pool_size"].default
 
 
 async def _until(condition: Any) -> None:

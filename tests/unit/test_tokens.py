@@ -274,3 +274,30 @@ def test_refresh_hash_deterministic() -> None:
     assert hash_refresh_token("abc") != hash_refresh_token("abd")
     # Known SHA-256 vector, so the stored format cannot change silently.
     assert hash_refresh_token("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+class _Later(datetime):
+    """datetime whose now() is an hour and a half ahead: past any token issued now (TTL is 15 minutes)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> _Later:
+        return cls.fromtimestamp(datetime.now(UTC).timestamp() + TTL + 5400, tz=tz)
+
+
+def test_a_verified_token_is_remembered_but_still_expires(
+    codec: AccessTokenCodec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, _ = codec.issue(user_id=uuid.uuid4(), token_version=0)
+    first = codec.decode(token)
+    assert codec.decode(token) is first  # verified once, remembered
+    monkeypatch.setattr("impl.security.tokens.datetime", _Later)
+    with pytest.raises(InvalidTokenError, match="expired"):
+        codec.decode(token)
+
+
+def test_a_remembered_token_is_not_accepted_by_another_secret(codec: AccessTokenCodec) -> None:
+    token, _ = codec.issue(user_id=uuid.uuid4(), token_version=0)
+    codec.decode(token)
+    other = AccessTokenCodec(secret="o" * 64, algorithm="HS256", issuer=ISSUER, audience=AUDIENCE, ttl_seconds=TTL)
+    with pytest.raises(InvalidTokenError):
+        other.decode(token)

@@ -11,19 +11,22 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-__all__ = ["binary_order", "contains_insensitive", "keyset_after"]
+__all__ = ["LIKE_ESCAPE", "binary_order", "contains_insensitive", "keyset_after", "like_contains_pattern"]
 
-_LIKE_ESCAPE = "/"
+LIKE_ESCAPE = "/"
+
+
+def like_contains_pattern(text: str) -> str:
+    """The LIKE pattern (escape character LIKE_ESCAPE) matching any text containing `text` literally."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
 
 
 def contains_insensitive(column: SQLColumnExpression[Any], text: str) -> ColumnElement[bool]:
     """Case-insensitive substring match in which the user's % _ and / are literal characters."""
-    escaped = (
-        text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", _LIKE_ESCAPE + "%").replace("_", _LIKE_ESCAPE + "_")
-    )
     # Both sides are lower-cased by the database, so the same case folding applies to each.
-    pattern = func.lower(literal(f"%{escaped}%", String()))
-    return func.lower(column).like(pattern, escape=_LIKE_ESCAPE)
+    pattern = func.lower(literal(like_contains_pattern(text), String()))
+    return func.lower(column).like(pattern, escape=LIKE_ESCAPE)
 
 
 class binary_order(FunctionElement[str]):

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Final
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from impl.db.driver import postgres_connection
 from impl.db.repositories._sql import contains_insensitive, keyset_after
 from impl.db.repositories.errors import EmailTakenError
 from impl.db.tables import UserRow, normalize_email
 from impl.pagination import UserKey
 
-__all__ = ["UserRepository", "normalize_email", "user_key"]
+__all__ = ["AccessState", "UserRepository", "normalize_email", "user_key"]
+
+
+_ACCESS_STATE_SQL: Final = "SELECT is_active, is_superuser, token_version FROM users WHERE id = $1"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessState:
+    is_active: bool
+    is_superuser: bool
+    token_version: int
 
 
 def user_key(row: UserRow) -> UserKey:
@@ -28,6 +41,20 @@ class UserRepository:
 
     async def get(self, user_id: uuid.UUID) -> UserRow | None:
         return await self._session.get(UserRow, user_id)
+
+    async def access_state(self, user_id: uuid.UUID) -> AccessState | None:
+        """What authorising a request needs of the account as committed now (None if it is gone): one small Core
+        query, no ORM object (about a third of the ORM load's cost), read on every request, never cached."""
+        driver = await postgres_connection(self._session)
+        if driver is not None:
+            record = await driver.fetchrow(_ACCESS_STATE_SQL, user_id)
+            row: Any = None if record is None else tuple(record)
+        else:
+            statement = select(UserRow.is_active, UserRow.is_superuser, UserRow.token_version).where(
+                UserRow.id == user_id
+            )
+            row = (await self._session.execute(statement)).first()
+        return None if row is None else AccessState(is_active=row[0], is_superuser=row[1], token_version=row[2])
 
     async def get_for_update(self, user_id: uuid.UUID) -> UserRow | None:
         """The account as committed now, locked until the transaction ends; None if it is gone.
