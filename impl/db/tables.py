@@ -120,6 +120,10 @@ Index("ix_items_owner_id_price_id", ItemRow.owner_id, ItemRow.price, ItemRow.id)
 # index on (owner_id, name COLLATE "C", id), the collation the query sorts by (reflection does not show a
 # collation, so the model names the columns only).
 Index("ix_items_owner_id_name_id", ItemRow.owner_id, ItemRow.name, ItemRow.id)
+# The same with a `status` filter: a seek to that status's part of each order (name: COLLATE "C" on PostgreSQL).
+Index("ix_items_owner_id_status_created_at_id", ItemRow.owner_id, ItemRow.status, ItemRow.created_at, ItemRow.id)
+Index("ix_items_owner_id_status_price_id", ItemRow.owner_id, ItemRow.status, ItemRow.price, ItemRow.id)
+Index("ix_items_owner_id_status_name_id", ItemRow.owner_id, ItemRow.status, ItemRow.name, ItemRow.id)
 # The search (`q`, a case-insensitive substring): trigrams of lower(name) find the few rows that can match, or none,
 # without reading every item. PostgreSQL's pg_trgm only; SQLite scans.
 Index(
