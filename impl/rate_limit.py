@@ -1,6 +1,7 @@
 """Per-client rate limits: the spec's 429 answers and `RateLimit-*` headers (contract_runtime.RateLimiter).
 
-Counted with `limits` (moving window: never more than N requests in any window), keyed by client address.
+Counted in a moving window (never more than N requests in any window), keyed by client address: per process by
+`ProcessMovingWindow` (each hit costing the same however full the window), in Redis by `limits`' moving window.
 Registration and the token endpoint have their own, stricter quota against password guessing. The storage is a
 `limits` URL: `memory://` counts per process; several instances behind a load balancer share Redis (`redis://`,
 through redis-py, limits' `redispy` implementation).
@@ -20,8 +21,9 @@ import asyncio
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Mapping
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
@@ -72,6 +74,69 @@ def _open_storage(url: str, timeout_seconds: float, key_prefix: str) -> Storage:
     return storage
 
 
+Counted = tuple[bool, dict[str, str], int]
+
+
+class Counter(Protocol):
+    async def count(self, quota: RateLimitItem, bucket: str, client: str) -> Counted: ...
+
+
+def _counted(quota: RateLimitItem, allowed: bool, remaining: int, reset_time: float) -> Counted:
+    reset_seconds = max(0, math.ceil(reset_time - time.time()))
+    headers = {
+        "RateLimit-Limit": str(quota.amount),
+        "RateLimit-Remaining": str(remaining),
+        "RateLimit-Reset": str(reset_seconds),
+    }
+    return allowed, headers, reset_seconds
+
+
+class StoreMovingWindow:
+    """`limits`' moving window in a store of its own (Redis)."""
+
+    def __init__(self, store: Storage) -> None:
+        self._limiter = MovingWindowRateLimiter(store)
+
+    async def count(self, quota: RateLimitItem, bucket: str, client: str) -> Counted:
+        allowed = await self._limiter.hit(quota, bucket, client)
+        stats = await self._limiter.get_window_stats(quota, bucket, client)
+        return _counted(quota, allowed, stats.remaining, stats.reset_time)
+
+
+class ProcessMovingWindow:
+    """The same moving window as `limits`' (a hit is allowed while fewer than N hits fall within the last window;
+    a refused one is not counted; the window resets when its oldest hit leaves it), counted in this process: one
+    queue of hit times per client and quota, oldest first, so a hit drops the expired ones from the front and adds
+    itself at the back (`limits`' memory store inserts each hit at the front of a list: a cost growing with the
+    hits in the window). Clients gone quiet are swept once a window."""
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[str, int, int, str], deque[float]] = {}
+        self._next_sweep = 0.0
+
+    async def count(self, quota: RateLimitItem, bucket: str, client: str) -> Counted:
+        expiry = quota.get_expiry()
+        now = time.time()
+        if now >= self._next_sweep:
+            self._sweep(now)
+            self._next_sweep = now + min(expiry, 60)
+        key = (bucket, quota.amount, expiry, client)
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = deque()
+        start = now - expiry
+        while hits and hits[0] < start:
+            hits.popleft()
+        allowed = len(hits) < quota.amount
+        if allowed:
+            hits.append(now)
+        return _counted(quota, allowed, quota.amount - len(hits), hits[0] + expiry if hits else now)
+
+    def _sweep(self, now: float) -> None:
+        for key in [key for key, hits in self._hits.items() if not hits or hits[-1] < now - key[2]]:
+            del self._hits[key]
+
+
 class ClientRateLimiter:
     def __init__(
         self,
@@ -88,10 +153,10 @@ class ClientRateLimiter:
         self._timeout = timeout_seconds
         self._retry = retry_seconds
         self._store = _open_storage(storage_url, timeout_seconds, key_prefix)
-        self._shared = MovingWindowRateLimiter(self._store)
         # A memory store never fails: it is the fallback, and needs none itself.
         self._can_fail = not isinstance(self._store, MemoryStorage)
-        self._fallback = MovingWindowRateLimiter(MemoryStorage())
+        self._fallback = ProcessMovingWindow()
+        self._shared: Counter = StoreMovingWindow(self._store) if self._can_fail else self._fallback
         self._skip_store_until = 0.0  # monotonic time; while in the future, count per process
         self._outage = OutageLog(logger, "rate-limit store (counting per process meanwhile)")
 
@@ -151,7 +216,7 @@ class ClientRateLimiter:
             return self._answer(await self._count(self._shared, quota, bucket, client), operation_id)
         return self._answer(await self._count(self._fallback, quota, bucket, client), operation_id)
 
-    async def _count_shared(self, quota: RateLimitItem, bucket: str, client: str) -> tuple[bool, dict[str, str], int]:
+    async def _count_shared(self, quota: RateLimitItem, bucket: str, client: str) -> Counted:
         """After a Redis restart every pooled connection is dead and fails once ("Connection closed by server"):
         try again on another, within the same time bound, rather than call the store down."""
         from redis.exceptions import ConnectionError as RedisConnectionError
@@ -165,7 +230,7 @@ class ClientRateLimiter:
         return await self._count(self._shared, quota, bucket, client)
 
     @staticmethod
-    def _answer(counted: tuple[bool, dict[str, str], int], operation_id: str) -> Mapping[str, str]:
+    def _answer(counted: Counted, operation_id: str) -> Mapping[str, str]:
         allowed, headers, reset_seconds = counted
         if not allowed:
             RATE_LIMIT_REFUSALS.labels(operation_id).inc()
@@ -173,18 +238,8 @@ class ClientRateLimiter:
         return headers
 
     @staticmethod
-    async def _count(
-        limiter: MovingWindowRateLimiter, quota: RateLimitItem, bucket: str, client: str
-    ) -> tuple[bool, dict[str, str], int]:
-        allowed = await limiter.hit(quota, bucket, client)
-        stats = await limiter.get_window_stats(quota, bucket, client)
-        reset_seconds = max(0, math.ceil(stats.reset_time - time.time()))
-        headers = {
-            "RateLimit-Limit": str(quota.amount),
-            "RateLimit-Remaining": str(stats.remaining),
-            "RateLimit-Reset": str(reset_seconds),
-        }
-        return allowed, headers, reset_seconds
+    async def _count(counter: Counter, quota: RateLimitItem, bucket: str, client: str) -> Counted:
+        return await counter.count(quota, bucket, client)
 
     def _failed(self, error: BaseException | None) -> None:
         self._skip_store_until = time.monotonic() + self._retry
