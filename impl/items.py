@@ -22,7 +22,7 @@ from impl.pagination import CursorCodec, InvalidCursorError, ItemKey, split_page
 from impl.preconditions import Preconditions, etag, none_match
 from impl.principal import CurrentUser
 from impl.problems import AccountGone, InvalidCursor, NotFound
-from impl.unit_of_work import current_session
+from impl.unit_of_work import current_database, current_session
 
 CENT = Decimal("0.01")
 NO_SUCH_ITEM = "There is no item with this id."
@@ -67,7 +67,7 @@ class Items(ItemsApi[CurrentUser]):
         status: models.ItemStatus | None,
         principal: CurrentUser,
     ) -> models.ItemPage:
-        rows = await ItemRepository(current_session()).list_page(
+        rows = await ItemRepository(current_database()).list_page(
             owner_id=principal.id,
             limit=limit,
             after=self._after(cursor),
@@ -114,7 +114,7 @@ class Items(ItemsApi[CurrentUser]):
     async def get_item(
         self, *, item_id: UUID, if_none_match: str | None, principal: CurrentUser
     ) -> GetItem200Response | GetItem304Response:
-        row = await ItemRepository(current_session()).view(item_id)
+        row = await ItemRepository(current_database()).view(item_id)
         if row is None or not principal.may_access(row.owner_id):
             raise NotFound(NO_SUCH_ITEM)
         tag = etag(row.version)

@@ -212,16 +212,17 @@ class Settings(BaseSettings):
         description="Prefix of the rate-limit keys in a shared store (deployments sharing one Redis differ here).",
     )
     db_pool_size: int = Field(
-        default=20,
+        default=30,
         ge=1,
         le=1000,
         description=(
-            "Database connections each process keeps open. Connections beyond it (up to DB_POOL_MAX_OVERFLOW more) "
-            "are opened for a burst and closed after it: too small a pool opens a connection per request under load."
+            "Database connections each process keeps open once it has needed them (opened on demand). Connections "
+            "beyond it (DB_POOL_MAX_OVERFLOW) are opened for a burst and closed after it: under steady load that is a "
+            "connection opened and closed per few requests, so the default is a pool with no overflow."
         ),
     )
     db_pool_max_overflow: int = Field(
-        default=10,
+        default=0,
         ge=0,
         le=1000,
         description="Database connections each process may open beyond DB_POOL_SIZE during a burst.",

@@ -1,6 +1,7 @@
 """The request boundary: one session per request, committed (or rolled back) before the response is sent.
 
-Implementations and repositories never commit; they reach the request's session through `current_session()`.
+Implementations and repositories never commit; they reach the request's database through `current_database()`
+(its session: `current_session()`), opened on first use.
 An operation that does slow work between reading and writing (checking a password) ends its read-only part with
 `end_reading()`, so that nothing is held meanwhile: no pooled connection, no transaction, no lock (on SQLite every
 transaction holds the database's write lock).
@@ -8,24 +9,28 @@ It is also the one place where "the database is unavailable" (down, frozen, too 
 the declared 503 with `Retry-After`, whichever query of whichever operation met it (see impl/db/errors.py).
 """
 
+from __future__ import annotations
+
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Final
+from typing import Any, Final
 
+import asyncpg
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.pool import PoolProxiedConnection
 
+from impl.db.driver import postgres_connection
 from impl.db.errors import database_unavailable_cause, describe_database_error
 from impl.observability.current_request import current_scope
 from impl.outages import OutageLog
 from impl.problems import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
-
-_session: ContextVar[AsyncSession] = ContextVar("request_session")
 
 # session.info key: set once the current transaction has written.
 _WROTE: Final = "unit_of_work.wrote"
@@ -76,11 +81,98 @@ def note_driver_write(session: AsyncSession) -> None:
     session.info[_WROTE] = True
 
 
-def current_session() -> AsyncSession:
+class RequestDatabase:
+    """A request's way to the database, opened on first use: a request that never reaches the database opens
+    nothing, and a read-only one on PostgreSQL whose statements all go straight to asyncpg (authorising it, reading
+    one item, a list page) never builds an ORM session at all (see `reader()`).
+
+    At most one pooled connection per request at any time: a session opened after a reader hands the reader's
+    connection back first, so that requests can never hold one connection each while waiting for a second."""
+
+    __slots__ = ("_connection", "_driver", "_engine", "_read_only", "_session", "_sessions")
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession] | None,
+        *,
+        read_only: bool = False,
+        engine: AsyncEngine | None = None,
+        session: AsyncSession | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._read_only = read_only
+        # Set only for a read-only request on PostgreSQL: where reader() checks its connection out.
+        self._engine = engine if read_only and engine is not None and engine.dialect.name == "postgresql" else None
+        self._session = session
+        self._connection: PoolProxiedConnection | None = None
+        self._driver: asyncpg.Connection[Any] | None = None
+
+    @classmethod
+    def over(cls, session: AsyncSession) -> RequestDatabase:
+        """The way to the database through an existing session (scripts, tests): reader() is its connection."""
+        return cls(None, session=session)
+
+    @property
+    def session(self) -> AsyncSession:
+        """The request's ORM session (opened now if it has none yet)."""
+        if self._session is None:
+            if self._sessions is None:
+                raise RuntimeError("this request database has no sessions")
+            self._release_reader()
+            self._session = self._sessions(sync_session_class=RequestSession)
+            if self._read_only:
+                self._session.info[_READ_ONLY] = True
+        return self._session
+
+    @property
+    def opened_session(self) -> AsyncSession | None:
+        return self._session
+
+    async def reader(self) -> asyncpg.Connection[Any] | None:
+        """The asyncpg connection to read through, or None (SQLite: use the session).
+
+        A read-only request (GET, HEAD) on PostgreSQL without a session reads on a pooled connection of its own,
+        statement by statement (no transaction: at READ COMMITTED each statement sees what was committed when it
+        began, as in the AUTOCOMMIT read session); otherwise the session's own connection (impl/db/driver.py)."""
+        if self._driver is not None:
+            return self._driver
+        if self._engine is not None and self._session is None:
+            self._connection = await self._engine.raw_connection()
+            self._driver = self._connection.driver_connection
+            return self._driver
+        return await postgres_connection(self.session)
+
+    def _release_reader(self, *, broken: bool = False) -> None:
+        connection, self._connection, self._driver = self._connection, None, None
+        if connection is None:
+            return
+        if broken:
+            # Broken, stuck, or interrupted mid-statement: dropped (the pool opens a fresh one), never reused.
+            connection.invalidate()
+        else:
+            connection.close()  # back to the pool; outside a transaction there is nothing to roll back
+
+    def finish_reading(self, error: BaseException | None = None) -> None:
+        """Hand the reader's connection back (dropped instead after an error that may have left it unusable)."""
+        broken = error is not None and (
+            isinstance(error, asyncio.CancelledError) or database_unavailable_cause(error) is not None
+        )
+        self._release_reader(broken=broken)
+
+
+_request: ContextVar[RequestDatabase] = ContextVar("request_database")
+
+
+def current_database() -> RequestDatabase:
     try:
-        return _session.get()
+        return _request.get()
     except LookupError:
-        raise RuntimeError("no request session: code reached the database outside a request scope") from None
+        raise RuntimeError("no request database: code reached the database outside a request scope") from None
+
+
+def current_session() -> AsyncSession:
+    """The request's ORM session (opened on first use)."""
+    return current_database().session
 
 
 async def end_reading() -> None:
@@ -90,7 +182,11 @@ async def end_reading() -> None:
     change) before writing it. The next query begins a new transaction, committed at the request boundary as
     usual. Raises RuntimeError after a write: a write is only ever committed by the request boundary.
     """
-    session = current_session()
+    database = current_database()
+    database.finish_reading()
+    session = database.opened_session
+    if session is None:
+        return
     if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
         raise RuntimeError("end_reading() after a write: writes are committed at the request boundary only")
     session.expunge_all()
@@ -116,10 +212,10 @@ class UnitOfWork:
         self.outage = OutageLog(logger, "database")
 
     @asynccontextmanager
-    async def scope(self) -> AsyncIterator[AsyncSession]:
+    async def scope(self) -> AsyncIterator[RequestDatabase]:
         try:
-            async with self._scope() as session:
-                yield session
+            async with self._scope() as database:
+                yield database
         except Exception as error:
             if database_unavailable_cause(error) is None:
                 raise
@@ -129,32 +225,38 @@ class UnitOfWork:
             self.outage.recovered()
 
     @asynccontextmanager
-    async def _scope(self) -> AsyncIterator[AsyncSession]:
+    async def _scope(self) -> AsyncIterator[RequestDatabase]:
         read_only = self._read_sessions is not None and _is_read_only_request()
         sessions = self._read_sessions if read_only and self._read_sessions is not None else self._sessions
-        async with sessions(sync_session_class=RequestSession) as session:
-            if read_only:
-                session.info[_READ_ONLY] = True
-            token = _session.set(session)
-            try:
-                yield session
-            except BaseException as exc:
-                if database_unavailable_cause(exc) is not None:
-                    # The connection is broken or stuck: a ROLLBACK would wait on it again. Drop it instead (the
-                    # server rolls back what it has); the pool opens a fresh one for the next request.
-                    await session.invalidate()
-                # Errors roll back, except the few whose point is to record something (see problems.py).
-                elif getattr(exc, "commit_changes", False):
-                    await session.commit()
-                else:
-                    await session.rollback()
-                raise
-            else:
-                try:
-                    await session.commit()
-                except Exception as exc:
+        database = RequestDatabase(sessions, read_only=read_only, engine=sessions.kw.get("bind"))
+        token = _request.set(database)
+        try:
+            yield database
+        except BaseException as exc:
+            database.finish_reading(exc)
+            session = database.opened_session
+            if session is not None:
+                async with session:  # closed on the way out (even if the request is cancelled meanwhile)
                     if database_unavailable_cause(exc) is not None:
-                        await session.invalidate()  # as above: closing would ROLLBACK on the stuck connection
-                    raise
-            finally:
-                _session.reset(token)
+                        # The connection is broken or stuck: a ROLLBACK would wait on it again. Drop it instead (the
+                        # server rolls back what it has); the pool opens a fresh one for the next request.
+                        await session.invalidate()
+                    # Errors roll back, except the few whose point is to record something (see problems.py).
+                    elif getattr(exc, "commit_changes", False):
+                        await session.commit()
+                    else:
+                        await session.rollback()
+            raise
+        else:
+            database.finish_reading()
+            session = database.opened_session
+            if session is not None:
+                async with session:
+                    try:
+                        await session.commit()
+                    except Exception as exc:
+                        if database_unavailable_cause(exc) is not None:
+                            await session.invalidate()  # as above: closing would ROLLBACK on the stuck connection
+                        raise
+        finally:
+            _request.reset(token)

@@ -52,8 +52,8 @@ def create_engine(
     poolclass: type[Pool] | None = None,
     timeouts: DatabaseTimeouts | None = None,
     statement_cache: bool = True,
-    pool_size: int = 20,
-    max_overflow: int = 10,
+    pool_size: int = 30,
+    max_overflow: int = 0,
 ) -> AsyncEngine:
     """``poolclass=NullPool`` suits callers that drive the engine from more than one event loop
     (asyncpg connections belong to the loop that opened them, so they must not be pooled across).

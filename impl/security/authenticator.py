@@ -7,7 +7,7 @@ from impl.db.repositories.users import UserRepository
 from impl.principal import CurrentUser
 from impl.problems import Unauthorized
 from impl.security.tokens import AccessTokenCodec, InvalidTokenError
-from impl.unit_of_work import current_session
+from impl.unit_of_work import current_database
 
 
 class BearerAuthenticator:
@@ -22,7 +22,7 @@ class BearerAuthenticator:
             claims = self._tokens.decode(token)
         except InvalidTokenError:
             raise Unauthorized(sent=True) from None
-        user = await UserRepository(current_session()).access_state(claims.subject)
+        user = await UserRepository(current_database()).access_state(claims.subject)
         if user is None or not user.is_active or user.token_version != claims.token_version:
             raise Unauthorized(sent=True)
         return CurrentUser(id=claims.subject, is_superuser=user.is_superuser, token_version=user.token_version)

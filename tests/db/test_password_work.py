@@ -67,8 +67,8 @@ def checked_out(engine: AsyncEngine) -> int:
 
 async def test_end_reading_gives_the_connection_back(engine: AsyncEngine) -> None:
     unit = UnitOfWork(create_session_factory(engine))
-    async with unit.scope() as session:
-        session.add(UserRow(email="ada@example.com", hashed_password="h"))
+    async with unit.scope() as database:
+        database.session.add(UserRow(email="ada@example.com", hashed_password="h"))
     async with unit.scope():
         row = await UserRepository(current_session()).get_by_email("ada@example.com")
         assert row is not None
@@ -90,11 +90,12 @@ async def test_end_reading_gives_the_connection_back(engine: AsyncEngine) -> Non
 @pytest.mark.parametrize("how", ["orm", "statement", "pending"])
 async def test_end_reading_refuses_after_a_write(engine: AsyncEngine, how: str) -> None:
     unit = UnitOfWork(create_session_factory(engine))
-    async with unit.scope() as session:
-        session.add(UserRow(email="ada@example.com", hashed_password="h"))
+    async with unit.scope() as database:
+        database.session.add(UserRow(email="ada@example.com", hashed_password="h"))
 
     async def write_then_end_reading() -> None:
-        async with unit.scope() as session:
+        async with unit.scope() as database:
+            session = database.session
             if how == "orm":
                 session.add(UserRow(email="grace@example.com", hashed_password="h"))
                 await session.flush()
@@ -107,8 +108,8 @@ async def test_end_reading_refuses_after_a_write(engine: AsyncEngine, how: str) 
     with pytest.raises(RuntimeError, match="after a write"):
         await write_then_end_reading()
     # The failed scope rolled back: nothing of it was committed.
-    async with unit.scope() as session:
-        rows = (await session.scalars(select(UserRow))).all()
+    async with unit.scope() as database:
+        rows = (await database.session.scalars(select(UserRow))).all()
         assert [(r.email, r.full_name) for r in rows] == [("ada@example.com", None)]
 
 
@@ -182,8 +183,8 @@ async def add_accounts(storm: Storm, emails: list[str]) -> list[uuid.UUID]:
     """Accounts with PASSWORD, stored directly (one hash for all: the storm is what is measured)."""
     hashed = await storm.passwords.hash(PASSWORD)
     rows = [UserRow(email=email, hashed_password=hashed) for email in emails]
-    async with storm.unit.scope() as session:
-        session.add_all(rows)
+    async with storm.unit.scope() as database:
+        database.session.add_all(rows)
     return [row.id for row in rows]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import SQLColumnExpression, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.db.driver import postgres_connection, postgres_transaction
+from impl.db.driver import postgres_transaction
 from impl.db.repositories._sql import (
     LIKE_ESCAPE,
     binary_order,
@@ -27,7 +27,7 @@ from impl.db.tables import ItemRow
 from impl.db.types import exact_cents as _exact_cents
 from impl.db.types import new_id, utcnow
 from impl.pagination import ItemKey
-from impl.unit_of_work import note_driver_write
+from impl.unit_of_work import RequestDatabase, note_driver_write
 
 __all__ = ["ITEM_SORTS", "ItemFields", "ItemRepository", "ItemView", "item_key"]
 
@@ -110,8 +110,12 @@ def item_key(row: ItemFields) -> ItemKey:
 
 
 class ItemRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, database: AsyncSession | RequestDatabase) -> None:
+        self._database = database if isinstance(database, RequestDatabase) else RequestDatabase.over(database)
+
+    @property
+    def _session(self) -> AsyncSession:
+        return self._database.session
 
     async def get(self, item_id: uuid.UUID) -> ItemRow | None:
         return await self._session.get(ItemRow, item_id)
@@ -119,7 +123,7 @@ class ItemRepository:
     async def view(self, item_id: uuid.UUID) -> ItemFields | None:
         """The item as committed now, for reading only; None if there is none. PostgreSQL: one statement straight
         to asyncpg (the hot path of GET one item); elsewhere the ORM row."""
-        driver = await postgres_connection(self._session)
+        driver = await self._database.reader()
         if driver is None:
             return await self.get(item_id)
         record = await driver.fetchrow(_GET_ITEM_SQL, item_id)
@@ -207,7 +211,7 @@ class ItemRepository:
         if sort not in ITEM_SORTS:
             raise ValueError(f"sort must be one of {ITEM_SORTS}, got {sort!r}")
         descending = sort.startswith("-")
-        driver = await postgres_connection(self._session)
+        driver = await self._database.reader()
         if driver is not None:
             sql, arguments = _list_sql(owner_id, limit, after, sort, status, q, min_price, max_price)
             if q is None:

@@ -11,11 +11,11 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.db.driver import postgres_connection
 from impl.db.repositories._sql import contains_insensitive, keyset_after
 from impl.db.repositories.errors import EmailTakenError
 from impl.db.tables import UserRow, normalize_email
 from impl.pagination import UserKey
+from impl.unit_of_work import RequestDatabase
 
 __all__ = ["AccessState", "UserRepository", "normalize_email", "user_key"]
 
@@ -36,8 +36,12 @@ def user_key(row: UserRow) -> UserKey:
 
 
 class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, database: AsyncSession | RequestDatabase) -> None:
+        self._database = database if isinstance(database, RequestDatabase) else RequestDatabase.over(database)
+
+    @property
+    def _session(self) -> AsyncSession:
+        return self._database.session
 
     async def get(self, user_id: uuid.UUID) -> UserRow | None:
         return await self._session.get(UserRow, user_id)
@@ -45,7 +49,7 @@ class UserRepository:
     async def access_state(self, user_id: uuid.UUID) -> AccessState | None:
         """What authorising a request needs of the account as committed now (None if it is gone): one small Core
         query, no ORM object (about a third of the ORM load's cost), read on every request, never cached."""
-        driver = await postgres_connection(self._session)
+        driver = await self._database.reader()
         if driver is not None:
             record = await driver.fetchrow(_ACCESS_STATE_SQL, user_id)
             row: Any = None if record is None else tuple(record)
