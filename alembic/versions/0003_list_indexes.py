@@ -45,7 +45,7 @@ def upgrade() -> None:
         with bind.begin_nested():
             bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except sa.exc.DBAPIError as error:
-        logger.warning("pg_trgm is not available (%s): no trigram index for the item search", type(error).__name__)
+        logger.warning("pg_trgm is not available (%s: %s): no trigram index", type(error).__name__, error)
         return
     op.create_index(
         "ix_items_name_trgm",

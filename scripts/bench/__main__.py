@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -148,6 +149,21 @@ async def cold_starts(targets: list[Target], options: Options, logs: Path) -> di
     return found
 
 
+async def describe_server(postgres_url: str) -> str:
+    """Which PostgreSQL the run used, and whether it offers pg_trgm (the item search's index, migration 0003):
+    without it (the embedded development server has no contrib modules) a `q` scans the owner's items."""
+    import asyncpg
+
+    connection = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        version = await connection.fetchval("SHOW server_version")
+        trigram = await connection.fetchval("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")
+    finally:
+        await connection.close()
+    where = "TEST_DATABASE_URL" if os.environ.get("TEST_DATABASE_URL") else "embedded"
+    return f"PostgreSQL {version} ({where}), pg_trgm {'available' if trigram else 'NOT available: q scans'}"
+
+
 async def list_scaling_phase(postgres_url: str, options: Options, logs: Path) -> dict[str, dict[str, float]]:
     """Ours with 200 and with `large_items` items: every sort's first and deep page, and the filters."""
     timings: dict[str, dict[str, float]] = {}
@@ -198,6 +214,8 @@ async def run(options: Options) -> dict[str, Any]:
         raise SystemExit(f"no reference apps in {REFERENCE_DIR}: set BENCH_REFERENCE_DIR to ../shared/bench")
     with postgres_server_url() as postgres_url, tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         logs = Path(scratch)
+        server = await describe_server(postgres_url)
+        print(server, flush=True)
         peer_name, ours_name = unique_database_name("bench_peer"), unique_database_name("bench_ours")
         peer_url = await create_database(postgres_url, peer_name)
         ours_url = await create_database(postgres_url, ours_name)
@@ -229,6 +247,7 @@ async def run(options: Options) -> dict[str, Any]:
             "seconds": options.seconds,
             "wrk": "1 thread x 32 connections",
             "large_items": options.large_items,
+            "server": server,
         },
         "labels": {t.name: t.label for t in targets},
         "idle_rss_mib": idle_rss,

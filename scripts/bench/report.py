@@ -105,7 +105,7 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n\n".join(
         [
             f"## Throughput, req/s: median (min-max) of {settings['rounds']} interleaved rounds of "
-            f"{settings['seconds']:g} s, wrk {settings['wrk']}",
+            f"{settings['seconds']:g} s, wrk {settings['wrk']}; {settings.get('server', 'PostgreSQL')}",
             throughput_table(results),
             f"## Reads during a login storm ({settings['storm_rounds']} paired rounds)",
             storm_table(results),
