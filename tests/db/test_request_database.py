@@ -74,7 +74,8 @@ async def test_a_read_only_request_reads_without_a_session(engine: AsyncEngine) 
         async with unit_of_work(engine).scope() as database:
             assert checked_out(engine) == 0  # nothing opened before the first statement
             state = await UserRepository(current_database()).access_state(user_id)
-            assert state is not None and state.is_active
+            assert state is not None
+            assert state.is_active
             assert checked_out(engine) == 1
             assert database.opened_session is None
             reader = await database.reader()
@@ -110,14 +111,16 @@ async def test_reads_see_what_was_committed_meanwhile(engine: AsyncEngine) -> No
         async with unit_of_work(engine).scope():
             users = UserRepository(current_database())
             before = await users.access_state(user_id)
-            assert before is not None and before.is_active
+            assert before is not None
+            assert before.is_active
             with request("PATCH"):
                 async with unit_of_work(engine).scope():
                     row = await UserRepository(current_database()).get_for_update(user_id)
                     assert row is not None
                     row.is_active = False
             after = await users.access_state(user_id)
-            assert after is not None and not after.is_active
+            assert after is not None
+            assert not after.is_active
 
 
 async def test_a_request_that_fails_hands_its_connection_back(engine: AsyncEngine) -> None:
@@ -157,7 +160,8 @@ async def test_an_interrupted_request_drops_its_connection(engine: AsyncEngine) 
     with request("GET"):
         async with unit_of_work(engine).scope() as database:
             reader = await database.reader()
-            assert reader is not None and reader is not dropped
+            assert reader is not None
+            assert reader is not dropped
             assert await reader.fetchval("SELECT 1") == 1
 
 
