@@ -12,7 +12,8 @@ contract at run time lives here, typed and tested like any other code:
 - `problems`: the RFC 9457 problem family; `checks`: limits and clean text; `files`: uploads and binary answers;
 - `interfaces`: the generated interfaces' base; `webhooks`: validated outgoing requests;
 - `protocols`: the rate limiter and request scope an application plugs in;
-- `request_context`: what the application supplies per request (headers every answer carries, the request id).
+- `request_context`: what the application supplies per request (headers every answer carries, the request id);
+- `unchecked`: answer models built fast without validation (the runtime validates every answer it sends).
 """
 
 from contract_runtime import formats  # noqa: F401  (configures format checks on import)
@@ -55,6 +56,7 @@ from contract_runtime.routing import (
     mount,
 )
 from contract_runtime.security import Authenticated, Authenticator, Credential
+from contract_runtime.unchecked import construct, construct_root
 from contract_runtime.webhooks import HttpTransport, Reply, UndeclaredReply, WebhookTransport, send
 
 __all__ = [
@@ -102,6 +104,8 @@ __all__ = [
     "WebhookTransport",
     "build_app",
     "check_implementation",
+    "construct",
+    "construct_root",
     "install_problem_handlers",
     "mount",
     "reset_request_context",

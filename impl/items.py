@@ -1,10 +1,12 @@
 """The `items` tag: private items; another user's item is indistinguishable from a missing one."""
 
 from decimal import Decimal
+from typing import Final
 from uuid import UUID
 
 from pydantic import MISSING
 
+from contract_runtime import construct, construct_root
 from generated import models
 from generated.routers.items import (
     CreateItem201Response,
@@ -28,19 +30,25 @@ CENT = Decimal("0.01")
 NO_SUCH_ITEM = "There is no item with this id."
 
 
+_STATUSES: Final = {status.value: status for status in models.ItemStatus}
+
+
 def item_model(row: ItemFields) -> models.Item:
     """The answer for one item, built without validation: the runtime validates every answer against the spec
     before it is sent (and refuses one that breaks it), so validating here too would check everything twice."""
-    return models.Item.model_construct(
-        id=row.id,
-        owner_id=row.owner_id,
-        name=row.name,
-        description=row.description,
-        price=str(row.price.quantize(CENT)),
-        status=models.ItemStatus(row.status),
-        tags=[models.Tag.model_construct(tag) for tag in row.tags],
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+    return construct(
+        models.Item,
+        {
+            "id": row.id,
+            "owner_id": row.owner_id,
+            "name": row.name,
+            "description": row.description,
+            "price": str(row.price.quantize(CENT)),
+            "status": _STATUSES[row.status],
+            "tags": [construct_root(models.Tag, tag) for tag in row.tags],
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        },
     )
 
 
@@ -78,7 +86,7 @@ class Items(ItemsApi[CurrentUser]):
             max_price=Decimal(max_price) if max_price else None,
         )
         page, next_cursor = split_page(rows, limit, lambda row: self._cursors.encode_item_key(item_key(row)))
-        return models.ItemPage.model_construct(items=[item_model(r) for r in page], next_cursor=next_cursor)
+        return construct(models.ItemPage, {"items": [item_model(r) for r in page], "next_cursor": next_cursor})
 
     async def create_item(
         self, *, idempotency_key: str | None, body: models.ItemCreate, principal: CurrentUser
