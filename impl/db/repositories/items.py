@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, NamedTuple, Protocol, cast
 
 import asyncpg
 from sqlalchemy import SQLColumnExpression, delete, select
@@ -67,9 +66,9 @@ class ItemFields(Protocol):
     def version(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """An item read for answering only (not tracked by the session: changing it changes nothing)."""
+class ItemView(NamedTuple):
+    """An item read for answering only (immutable, not tracked by the session). A named tuple: a page builds
+    twenty of them, and a tuple is built several times faster than a frozen dataclass."""
 
     id: uuid.UUID
     owner_id: uuid.UUID
@@ -87,16 +86,16 @@ class ItemView:
         """From asyncpg's record: the same values the ORM's column types give (UTC datetimes, cents, a list)."""
         tags = record[6]
         return cls(
-            id=record[0],
-            owner_id=record[1],
-            name=record[2],
-            description=record[3],
-            price=record[4].quantize(_CENT),
-            status=record[5],
-            tags=json.loads(tags) if isinstance(tags, str) else tags,
-            created_at=record[7].astimezone(UTC),
-            updated_at=record[8].astimezone(UTC),
-            version=record[9],
+            record[0],
+            record[1],
+            record[2],
+            record[3],
+            record[4].quantize(_CENT),
+            record[5],
+            json.loads(tags) if isinstance(tags, str) else tags,
+            record[7].astimezone(UTC),
+            record[8].astimezone(UTC),
+            record[9],
         )
 
 
