@@ -540,6 +540,14 @@ def render_haproxy_config(state: ClusterState) -> str:
     )
 
 
+def _worker_pool_limit() -> int:
+    from impl.settings import Settings
+
+    fields = Settings.model_fields
+    limit: int = fields["db_pool_size"].default + fields["db_pool_max_overflow"].default
+    return limit
+
+
 def render_pgbouncer_config(state: ClusterState, auth_file: Path) -> str:
     return Template((TEMPLATES / "pgbouncer.ini.in").read_text()).substitute(
         DATABASE=DATABASE,
@@ -547,9 +555,9 @@ def render_pgbouncer_config(state: ClusterState, auth_file: Path) -> str:
         PGBOUNCER_PORT=state.pgbouncer_port,
         AUTH_FILE=auth_file,
         # Fewer server connections than PostgreSQL allows, and far fewer than the client side: each worker's
-        # SQLAlchemy pool holds up to 15 connections (5 + 10 overflow).
+        # SQLAlchemy pool may hold DB_POOL_SIZE + DB_POOL_MAX_OVERFLOW connections (room for twice that).
         POOL_SIZE=20,
-        MAX_CLIENT_CONN=max(100, state.spec.instances * state.spec.workers * 15 * 2),
+        MAX_CLIENT_CONN=max(100, state.spec.instances * state.spec.workers * _worker_pool_limit() * 2),
     )
 
 

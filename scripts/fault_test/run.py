@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -92,6 +92,40 @@ async def _phase(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+class OutageRun(NamedTuple):
+    """Steady traffic through one outage: its answers, when the dependency failed and came back, the log it wrote."""
+
+    traffic: Traffic
+    failed_at: float
+    restored_at: float
+    ended_at: float
+    log_bytes_during: int
+
+
+async def _drive_outage(
+    server: LiveServer,
+    token: str,
+    fail: Callable[[], None],
+    restore: Callable[[], None],
+    *,
+    before: float,
+    during: float,
+    after: float,
+) -> OutageRun:
+    """Traffic for `before` seconds, then `fail()`, `during` seconds, `restore()`, `after` seconds."""
+    async with Traffic(server.base_url, token) as traffic:
+        await _phase(before)
+        log_before = _log_size(server)
+        failed_at = time.monotonic()
+        fail()
+        await _phase(during)
+        restored_at = time.monotonic()
+        restore()
+        log_during = _log_size(server) - log_before
+        await _phase(after)
+    return OutageRun(traffic, failed_at, restored_at, time.monotonic(), log_during)
+
+
 async def database_scenario(
     name: str,
     server: LiveServer,
@@ -104,17 +138,9 @@ async def database_scenario(
     after: float,
 ) -> Outcome:
     outcome = Outcome(name)
-    async with Traffic(server.base_url, token) as traffic:
-        await _phase(before)
-        log_before = _log_size(server)
-        failed_at = time.monotonic()
-        fail()
-        await _phase(during)
-        restored_at = time.monotonic()
-        restore()
-        log_during = _log_size(server) - log_before
-        await _phase(after)
-    ended_at = time.monotonic()
+    traffic, failed_at, restored_at, ended_at, log_during = await _drive_outage(
+        server, token, fail, restore, before=before, during=during, after=after
+    )
 
     outage = traffic.between(failed_at, restored_at)
     unavailable = [a for a in traffic.answers if a.status == 503 and a.finished >= failed_at and a.kind != "ready"]
@@ -176,17 +202,9 @@ async def redis_scenario(
     after: float,
 ) -> Outcome:
     outcome = Outcome(name)
-    async with Traffic(server.base_url, token) as traffic:
-        await _phase(before)
-        log_before = _log_size(server)
-        failed_at = time.monotonic()
-        fail()
-        await _phase(during)
-        restored_at = time.monotonic()
-        restore()
-        log_during = _log_size(server) - log_before
-        await _phase(after)
-    ended_at = time.monotonic()
+    traffic, failed_at, restored_at, ended_at, log_during = await _drive_outage(
+        server, token, fail, restore, before=before, during=during, after=after
+    )
 
     outage = traffic.between(failed_at, restored_at)
     latencies = [a.latency for a in outage]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from scripts.cluster.scale.context import (
     CaseResult,
@@ -23,35 +25,46 @@ from scripts.cluster.scale.load import (
 )
 
 
-async def case_sigkill(context: ScaleContext) -> CaseResult:
-    """SIGKILL one instance (its whole process group) mid-load, then restart it."""
-    case = "SIGKILL an instance mid-load"
-    victim = context.state.instance_names()[1 % len(context.state.instance_names())]
-    share = context.profile.fault_share
+@asynccontextmanager
+async def loaded(context: ScaleContext, case: str, victim: str) -> AsyncIterator[MixedLoad]:
+    """The case's users under mixed load until the block ends, entered once `victim` serves its share of it."""
     recorder = context.recorder
     async with load_users(context, case) as vus:
         load = MixedLoad(vus)
         running = asyncio.create_task(load.run())
         try:
             begun = recorder.now()
-            await until(lambda: served(recorder.of_case(case), victim, begun) >= share, f"{victim} to take load")
-            killed_at = recorder.event(f"SIGKILL {victim}")
-            await asyncio.to_thread(context.cluster.kill_instance, context.state, victim)
-            dead_at = recorder.now()  # kill_instance returns once every process of the group is gone
-            await asyncio.to_thread(context.admin.wait_for, victim, "DOWN", 30.0)
-            down_at = recorder.event(f"{victim} DOWN in HAProxy")
             await until(
-                lambda: sum(1 for r in recorder.of_case(case) if r.started > killed_at) >= 3 * share,
-                "the others to carry the load",
+                lambda: served(recorder.of_case(case), victim, begun) >= context.profile.fault_share,
+                f"{victim} to take load",
             )
-            await asyncio.to_thread(context.cluster.start_instance, context.state, victim)
-            recorder.event(f"{victim} restarted")
-            await asyncio.to_thread(context.admin.wait_for, victim, "UP", 60.0)
-            back_at = recorder.event(f"{victim} UP in HAProxy")
-            await until(lambda: served(recorder.of_case(case), victim, back_at) >= share, f"{victim} to serve again")
+            yield load
         finally:
             load.stop.set()
             await running
+
+
+async def case_sigkill(context: ScaleContext) -> CaseResult:
+    """SIGKILL one instance (its whole process group) mid-load, then restart it."""
+    case = "SIGKILL an instance mid-load"
+    victim = context.state.instance_names()[1 % len(context.state.instance_names())]
+    share = context.profile.fault_share
+    recorder = context.recorder
+    async with loaded(context, case, victim) as load:
+        killed_at = recorder.event(f"SIGKILL {victim}")
+        await asyncio.to_thread(context.cluster.kill_instance, context.state, victim)
+        dead_at = recorder.now()  # kill_instance returns once every process of the group is gone
+        await asyncio.to_thread(context.admin.wait_for, victim, "DOWN", 30.0)
+        down_at = recorder.event(f"{victim} DOWN in HAProxy")
+        await until(
+            lambda: sum(1 for r in recorder.of_case(case) if r.started > killed_at) >= 3 * share,
+            "the others to carry the load",
+        )
+        await asyncio.to_thread(context.cluster.start_instance, context.state, victim)
+        recorder.event(f"{victim} restarted")
+        await asyncio.to_thread(context.admin.wait_for, victim, "UP", 60.0)
+        back_at = recorder.event(f"{victim} UP in HAProxy")
+        await until(lambda: served(recorder.of_case(case), victim, back_at) >= share, f"{victim} to serve again")
     records = recorder.of_case(case)
     acknowledged, present, total = await rows_present(context, load)
     errors = [r for r in records if r.is_server_error]
@@ -120,27 +133,19 @@ async def case_sigterm(context: ScaleContext) -> CaseResult:
     victim = names[2 % len(names)]
     share = context.profile.fault_share
     recorder = context.recorder
-    async with load_users(context, case) as vus:
-        load = MixedLoad(vus)
-        running = asyncio.create_task(load.run())
-        try:
-            begun = recorder.now()
-            await until(lambda: served(recorder.of_case(case), victim, begun) >= share, f"{victim} to take load")
-            stopped_at = recorder.event(f"drain + SIGTERM {victim}")
-            await asyncio.to_thread(context.cluster.stop_instance, context.state, victim)
-            drained = await asyncio.to_thread(context.cluster.wait_instance_gone, context.state, victim, 60.0)
-            exited_at = recorder.event(f"{victim} exited")
-            await asyncio.to_thread(context.admin.wait_for, victim, "DOWN", 30.0)
-            recorder.event(f"{victim} DOWN in HAProxy")
-            await asyncio.to_thread(context.cluster.start_instance, context.state, victim)
-            await asyncio.to_thread(context.admin.set_state, victim, "ready")
-            recorder.event(f"{victim} restarted")
-            await asyncio.to_thread(context.admin.wait_for, victim, "UP", 60.0)
-            back_at = recorder.event(f"{victim} UP in HAProxy")
-            await until(lambda: served(recorder.of_case(case), victim, back_at) >= share, f"{victim} to serve again")
-        finally:
-            load.stop.set()
-            await running
+    async with loaded(context, case, victim) as load:
+        stopped_at = recorder.event(f"drain + SIGTERM {victim}")
+        await asyncio.to_thread(context.cluster.stop_instance, context.state, victim)
+        drained = await asyncio.to_thread(context.cluster.wait_instance_gone, context.state, victim, 60.0)
+        exited_at = recorder.event(f"{victim} exited")
+        await asyncio.to_thread(context.admin.wait_for, victim, "DOWN", 30.0)
+        recorder.event(f"{victim} DOWN in HAProxy")
+        await asyncio.to_thread(context.cluster.start_instance, context.state, victim)
+        await asyncio.to_thread(context.admin.set_state, victim, "ready")
+        recorder.event(f"{victim} restarted")
+        await asyncio.to_thread(context.admin.wait_for, victim, "UP", 60.0)
+        back_at = recorder.event(f"{victim} UP in HAProxy")
+        await until(lambda: served(recorder.of_case(case), victim, back_at) >= share, f"{victim} to serve again")
     records = recorder.of_case(case)
     acknowledged, present, _ = await rows_present(context, load)
     errors = [r for r in records if r.is_server_error]
