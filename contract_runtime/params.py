@@ -84,6 +84,21 @@ BOOL_TEXT = BeforeValidator(_bool_text)
 STRICT_NUMBER = Strict()
 
 ABSENT: Any = object()
+
+# (is an array, is an object) per declared parameter: asked on every request, fixed for the process (the entry
+# keeps the contract's spec and registry alive, as they are anyway).
+_SHAPES: dict[tuple[int, int], tuple[ParameterSpec, Mapping[str, Schema], bool, bool]] = {}
+
+
+def _shape(spec: ParameterSpec, registry: Mapping[str, Schema]) -> tuple[bool, bool]:
+    key = (id(spec), id(registry))
+    found = _SHAPES.get(key)
+    if found is None:
+        found = (spec, registry, text.is_array(spec.schema, registry), text.is_object(spec.schema, registry))
+        _SHAPES[key] = found
+    return found[2], found[3]
+
+
 _DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
@@ -121,9 +136,10 @@ def _split(raw: str, delimiter: str) -> list[str]:
 def _from_text(raw: str, spec: ParameterSpec, registry: Mapping[str, Schema], delimiter: str = ",") -> Any:
     """A simple-, form- or header-style value (one string) decoded by the parameter's schema."""
     schema = spec.schema
-    if text.is_array(schema, registry):
+    array, object_ = _shape(spec, registry)
+    if array:
         return text.value(_split(raw, delimiter), schema, registry)
-    if text.is_object(schema, registry):
+    if object_:
         parts = _split(raw, delimiter)
         return _exploded_object(parts, schema, registry) if spec.explode else _pairs_object(parts, schema, registry)
     return text.scalar(raw, schema, registry)
@@ -161,14 +177,15 @@ def _query_value(pairs: list[tuple[str, str]], spec: ParameterSpec, registry: Ma
                 name = key[len(prefix) : -1]
                 found[name] = text.value([raw], text.property_schema(schema, name, registry), registry)
         return found if found else ABSENT
-    if text.is_object(schema, registry) and spec.explode:
+    array, object_ = _shape(spec, registry)
+    if object_ and spec.explode:
         properties = text.declared_properties(schema, registry)
         found = {k: text.scalar(v, properties[k], registry) for k, v in pairs if k in properties}
         return found if found else ABSENT
     values = [raw for key, raw in pairs if key == spec.name]
     if not values:
         return ABSENT
-    if text.is_array(schema, registry):
+    if array:
         if spec.explode and spec.style == "form":
             return text.value(values, schema, registry)
         if len(values) != 1:
@@ -208,7 +225,7 @@ def read_parameter(
         raw = ", ".join(lines) if len(lines) > 1 else lines[0]
         if spec.content_type:
             return _content_value(raw)
-        if text.is_array(spec.schema, registry):
+        if _shape(spec, registry)[0]:
             return text.value([part.strip() for part in _split(raw, ",")], spec.schema, registry)
         return _from_text(raw, spec, registry)
     if spec.location == "cookie":
