@@ -133,7 +133,8 @@ class RequestDatabase:
 
         A read-only request (GET, HEAD) on PostgreSQL without a session reads on a pooled connection of its own,
         statement by statement (no transaction: at READ COMMITTED each statement sees what was committed when it
-        began, as in the AUTOCOMMIT read session); otherwise the session's own connection (impl/db/driver.py)."""
+        began, as in the AUTOCOMMIT read session); otherwise the session's own connection (impl/db/driver.py).
+        Valid until the request's session is opened, `end_reading()` or the end of the request: ask again after."""
         if self._driver is not None:
             return self._driver
         if self._engine is not None and self._session is None:
