@@ -22,7 +22,8 @@ import asyncpg
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
+from sqlalchemy.util import greenlet_spawn
 
 from impl.db.driver import postgres_connection
 from impl.db.errors import database_unavailable_cause, describe_database_error
@@ -101,8 +102,16 @@ class RequestDatabase:
     ) -> None:
         self._sessions = sessions
         self._read_only = read_only
-        # Set only for a read-only request on PostgreSQL: where reader() checks its connection out.
-        self._engine = engine if read_only and engine is not None and engine.dialect.name == "postgresql" else None
+        # Set only for a read-only request on PostgreSQL with a connection pool: where reader() checks its connection
+        # out. (Without a pool, every connection is closed when handed back: the session's way costs the same.)
+        self._engine = (
+            engine
+            if read_only
+            and engine is not None
+            and engine.dialect.name == "postgresql"
+            and isinstance(engine.sync_engine.pool, QueuePool)
+            else None
+        )
         self._session = session
         self._connection: PoolProxiedConnection | None = None
         self._driver: asyncpg.Connection[Any] | None = None
@@ -144,21 +153,55 @@ class RequestDatabase:
         return await postgres_connection(self.session)
 
     def _release_reader(self, *, broken: bool = False) -> None:
-        connection, self._connection, self._driver = self._connection, None, None
+        """Hand the reader's connection back now, from synchronous code (opening the session)."""
+        connection = self._take_reader()
         if connection is None:
             return
-        if broken:
-            # Broken, stuck, or interrupted mid-statement: dropped (the pool opens a fresh one), never reused.
-            connection.invalidate()
+        if broken or _pool_keeps(connection):
+            _hand_back(connection, broken=broken)
         else:
-            connection.close()  # back to the pool; outside a transaction there is nothing to roll back
+            # The pool would close it (an overflow connection coming back to a full pool): closing awaits the
+            # driver, which synchronous code cannot do here, so the event loop does it next.
+            task = asyncio.get_running_loop().create_task(greenlet_spawn(connection.close))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
 
-    def finish_reading(self, error: BaseException | None = None) -> None:
+    async def finish_reading(self, error: BaseException | None = None) -> None:
         """Hand the reader's connection back (dropped instead after an error that may have left it unusable)."""
+        connection = self._take_reader()
+        if connection is None:
+            return
         broken = error is not None and (
             isinstance(error, asyncio.CancelledError) or database_unavailable_cause(error) is not None
         )
-        self._release_reader(broken=broken)
+        if broken or _pool_keeps(connection):
+            _hand_back(connection, broken=broken)
+        else:
+            await greenlet_spawn(connection.close)  # the pool closes it: see _release_reader
+
+    def _take_reader(self) -> PoolProxiedConnection | None:
+        connection, self._connection, self._driver = self._connection, None, None
+        return connection
+
+
+# Closings handed to the event loop (see _release_reader): referenced until done, as asyncio requires.
+_closing: set[asyncio.Task[None]] = set()
+
+
+def _pool_keeps(connection: PoolProxiedConnection) -> bool:
+    """Whether the pool takes `connection` back without any I/O: a queue pool with room keeps it as it is (with no
+    transaction open there is nothing to roll back); any other pool, or a full queue, closes it."""
+    pool = getattr(connection, "_pool", None)
+    return isinstance(pool, QueuePool) and pool.checkedin() < pool.size()
+
+
+def _hand_back(connection: PoolProxiedConnection, *, broken: bool) -> None:
+    if broken:
+        # Broken, stuck, or interrupted mid-statement: dropped at once (the socket is closed without waiting for
+        # the server; the pool opens a fresh one), never reused.
+        connection.invalidate()
+    else:
+        connection.close()
 
 
 _request: ContextVar[RequestDatabase] = ContextVar("request_database")
@@ -184,7 +227,7 @@ async def end_reading() -> None:
     usual. Raises RuntimeError after a write: a write is only ever committed by the request boundary.
     """
     database = current_database()
-    database.finish_reading()
+    await database.finish_reading()
     session = database.opened_session
     if session is None:
         return
@@ -234,7 +277,7 @@ class UnitOfWork:
         try:
             yield database
         except BaseException as exc:
-            database.finish_reading(exc)
+            await database.finish_reading(exc)
             session = database.opened_session
             if session is not None:
                 async with session:  # closed on the way out (even if the request is cancelled meanwhile)
@@ -249,7 +292,7 @@ class UnitOfWork:
                         await session.rollback()
             raise
         else:
-            database.finish_reading()
+            await database.finish_reading()
             session = database.opened_session
             if session is not None:
                 async with session:

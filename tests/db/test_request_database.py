@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import NullPool
 
+from impl import unit_of_work as unit_of_work_module
 from impl.db.engine import create_engine, create_read_session_factory, create_session_factory
 from impl.db.repositories import UserRepository
 from impl.db.tables import UserRow
@@ -186,3 +188,49 @@ async def test_sqlite_reads_through_the_session(tmp_path: Path) -> None:
                 assert database.opened_session is not None
     finally:
         await sqlite_engine.dispose()
+
+
+@pytest.mark.parametrize("opens_session", [False, True], ids=["request-end", "session-opened"])
+async def test_an_overflow_connection_is_closed_when_handed_back(postgres_url: str, opens_session: bool) -> None:
+    """A pool of one with one overflow: the second reader's connection is closed when it comes back to a full pool
+    (closing awaits the driver: at the end of a request, and when a session takes the reader's place)."""
+    async with fresh_database(postgres_url, "request_database_overflow") as url:
+        small = create_engine(url, pool_size=1, max_overflow=1)
+        try:
+            await upgrade_to_head(small)
+            user_id = await add_user(small, "ada@example.com")
+            both_reading = asyncio.Barrier(2)
+            readers: list[object] = []
+
+            async def read(*, then_session: bool) -> None:
+                with request("GET"):
+                    async with unit_of_work(small).scope() as database:
+                        assert await UserRepository(current_database()).access_state(user_id) is not None
+                        readers.append(await database.reader())
+                        await both_reading.wait()  # both connections out: one pooled, one overflow
+                        if then_session:
+                            session = current_session()
+                            assert (await session.scalars(select(UserRow.id))).all() == [user_id]
+
+            await asyncio.gather(read(then_session=opens_session), read(then_session=opens_session))
+            await asyncio.gather(*unit_of_work_module._closing)
+            assert checked_out(small) == 0
+            assert idle(small) == 1  # the pooled one kept, the overflow one closed
+            assert sum(reader.is_closed() for reader in readers) == 1  # type: ignore[attr-defined]
+        finally:
+            await small.dispose()
+
+
+async def test_without_a_pool_reads_go_through_the_session(postgres_url: str) -> None:
+    """Without a pool every connection handed back is closed: a reader of its own would save nothing."""
+    async with fresh_database(postgres_url, "request_database_nullpool") as url:
+        unpooled = create_engine(url, poolclass=NullPool)
+        try:
+            await upgrade_to_head(unpooled)
+            user_id = await add_user(unpooled, "ada@example.com")
+            with request("GET"):
+                async with unit_of_work(unpooled).scope() as database:
+                    assert await UserRepository(current_database()).access_state(user_id) is not None
+                    assert database.opened_session is not None
+        finally:
+            await unpooled.dispose()
