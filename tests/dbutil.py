@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -68,6 +69,21 @@ async def run_alembic(engine: AsyncEngine, operation: Callable[[Config], None]) 
 
 async def upgrade_to_head(engine: AsyncEngine) -> None:
     await run_alembic(engine, lambda config: command.upgrade(config, "head"))
+
+
+@asynccontextmanager
+async def migrated_engine(postgres_url: str, prefix: str, **options: Any) -> AsyncIterator[AsyncEngine]:
+    """A fresh PostgreSQL database at the migrations' head, behind an engine as the app builds it (`options` go to
+    impl.db.engine.create_engine), for the duration of the block."""
+    from impl.db.engine import create_engine
+
+    async with fresh_database(postgres_url, prefix) as url:
+        engine = create_engine(url, **options)
+        try:
+            await upgrade_to_head(engine)
+            yield engine
+        finally:
+            await engine.dispose()
 
 
 async def _run_maintenance(base_url: str, statement: str) -> None:

@@ -126,21 +126,10 @@ async def _drive_outage(
     return OutageRun(traffic, failed_at, restored_at, time.monotonic(), log_during)
 
 
-async def database_scenario(
-    name: str,
-    server: LiveServer,
-    token: str,
-    fail: Callable[[], None],
-    restore: Callable[[], None],
-    *,
-    before: float,
-    during: float,
-    after: float,
-) -> Outcome:
+async def database_scenario(name: str, server: LiveServer, run: OutageRun) -> Outcome:
+    """What the clients saw through the outage `run`, and the verdict."""
     outcome = Outcome(name)
-    traffic, failed_at, restored_at, ended_at, log_during = await _drive_outage(
-        server, token, fail, restore, before=before, during=during, after=after
-    )
+    traffic, failed_at, restored_at, ended_at, log_during = run
 
     outage = traffic.between(failed_at, restored_at)
     unavailable = [a for a in traffic.answers if a.status == 503 and a.finished >= failed_at and a.kind != "ready"]
@@ -190,21 +179,10 @@ async def database_scenario(
     return outcome
 
 
-async def redis_scenario(
-    name: str,
-    server: LiveServer,
-    token: str,
-    fail: Callable[[], None],
-    restore: Callable[[], None],
-    *,
-    before: float,
-    during: float,
-    after: float,
-) -> Outcome:
+async def redis_scenario(name: str, server: LiveServer, run: OutageRun) -> Outcome:
+    """What the clients saw through the outage `run`, and the verdict."""
     outcome = Outcome(name)
-    traffic, failed_at, restored_at, ended_at, log_during = await _drive_outage(
-        server, token, fail, restore, before=before, during=during, after=after
-    )
+    traffic, failed_at, restored_at, ended_at, log_during = run
 
     outage = traffic.between(failed_at, restored_at)
     latencies = [a.latency for a in outage]
@@ -275,7 +253,8 @@ async def run(arguments: argparse.Namespace) -> int:
                 outcomes = []
                 for name, scenario, fail, restore in scenarios:
                     print(f"fault-test: {name} ...", file=sys.stderr, flush=True)
-                    outcomes.append(await scenario(name, server, token, fail, restore, **timing))
+                    run = await _drive_outage(server, token, fail, restore, **timing)
+                    outcomes.append(await scenario(name, server, run))
     _print_table(outcomes)
     report = {
         "limits": {

@@ -31,7 +31,7 @@ from impl.security.passwords import PasswordHasher
 from impl.security.tokens import AccessTokenCodec
 from impl.unit_of_work import UnitOfWork, current_session, end_reading
 from impl.users import Users
-from tests.dbutil import fresh_database, upgrade_to_head
+from tests.dbutil import migrated_engine, upgrade_to_head
 from tests.settings import TEST_SECRET_KEY
 
 T = TypeVar("T")
@@ -49,11 +49,8 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         await sqlite_engine.dispose()
         return
     postgres_url: str = request.getfixturevalue("postgres_url")
-    async with fresh_database(postgres_url, "password_work") as url:
-        postgres_engine = create_engine(url)
-        await upgrade_to_head(postgres_engine)
+    async with migrated_engine(postgres_url, "password_work") as postgres_engine:
         yield postgres_engine
-        await postgres_engine.dispose()
 
 
 def checked_out(engine: AsyncEngine) -> int:

@@ -34,7 +34,7 @@ from impl.db.repositories._sql import binary_order
 from impl.db.tables import ArticleRow, Base, ItemRow, RefreshTokenRow, UserRow
 from impl.db.types import Money, UTCDateTime, utcnow
 from impl.pagination import ArticleKey, CursorCodec, ItemKey, UserKey
-from tests.dbutil import fresh_database, upgrade_to_head
+from tests.dbutil import migrated_engine, upgrade_to_head
 
 Sessions = async_sessionmaker[AsyncSession]
 CURSORS = CursorCodec("repository-tests-cursor-secret")
@@ -54,11 +54,8 @@ async def engine(
         await sqlite_engine.dispose()
         return
     postgres_url: str = request.getfixturevalue("postgres_url")
-    async with fresh_database(postgres_url, "repositories") as url:
-        postgres_engine = create_engine(url)
-        await upgrade_to_head(postgres_engine)
+    async with migrated_engine(postgres_url, "repositories") as postgres_engine:
         yield postgres_engine
-        await postgres_engine.dispose()
 
 
 @pytest.fixture

@@ -25,17 +25,14 @@ from impl.db.repositories import UserRepository
 from impl.db.tables import UserRow
 from impl.observability.current_request import current_scope
 from impl.unit_of_work import UnitOfWork, current_database, current_session
-from tests.dbutil import fresh_database, upgrade_to_head
+from tests.dbutil import migrated_engine, upgrade_to_head
 
 
 @pytest.fixture
 async def engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
     """A migrated PostgreSQL database behind a pooled engine, as the app runs it."""
-    async with fresh_database(postgres_url, "request_database") as url:
-        postgres_engine = create_engine(url)
-        await upgrade_to_head(postgres_engine)
+    async with migrated_engine(postgres_url, "request_database") as postgres_engine:
         yield postgres_engine
-        await postgres_engine.dispose()
 
 
 def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
@@ -194,43 +191,33 @@ async def test_sqlite_reads_through_the_session(tmp_path: Path) -> None:
 async def test_an_overflow_connection_is_closed_when_handed_back(postgres_url: str, opens_session: bool) -> None:
     """A pool of one with one overflow: the second reader's connection is closed when it comes back to a full pool
     (closing awaits the driver: at the end of a request, and when a session takes the reader's place)."""
-    async with fresh_database(postgres_url, "request_database_overflow") as url:
-        small = create_engine(url, pool_size=1, max_overflow=1)
-        try:
-            await upgrade_to_head(small)
-            user_id = await add_user(small, "ada@example.com")
-            both_reading = asyncio.Barrier(2)
-            readers: list[object] = []
+    async with migrated_engine(postgres_url, "request_database_overflow", pool_size=1, max_overflow=1) as small:
+        user_id = await add_user(small, "ada@example.com")
+        both_reading = asyncio.Barrier(2)
+        readers: list[object] = []
 
-            async def read(*, then_session: bool) -> None:
-                with request("GET"):
-                    async with unit_of_work(small).scope() as database:
-                        assert await UserRepository(current_database()).access_state(user_id) is not None
-                        readers.append(await database.reader())
-                        await both_reading.wait()  # both connections out: one pooled, one overflow
-                        if then_session:
-                            session = current_session()
-                            assert (await session.scalars(select(UserRow.id))).all() == [user_id]
+        async def read(*, then_session: bool) -> None:
+            with request("GET"):
+                async with unit_of_work(small).scope() as database:
+                    assert await UserRepository(current_database()).access_state(user_id) is not None
+                    readers.append(await database.reader())
+                    await both_reading.wait()  # both connections out: one pooled, one overflow
+                    if then_session:
+                        session = current_session()
+                        assert (await session.scalars(select(UserRow.id))).all() == [user_id]
 
-            await asyncio.gather(read(then_session=opens_session), read(then_session=opens_session))
-            await asyncio.gather(*unit_of_work_module._closing)
-            assert checked_out(small) == 0
-            assert idle(small) == 1  # the pooled one kept, the overflow one closed
-            assert sum(reader.is_closed() for reader in readers) == 1  # type: ignore[attr-defined]
-        finally:
-            await small.dispose()
+        await asyncio.gather(read(then_session=opens_session), read(then_session=opens_session))
+        await asyncio.gather(*unit_of_work_module._closing)
+        assert checked_out(small) == 0
+        assert idle(small) == 1  # the pooled one kept, the overflow one closed
+        assert sum(reader.is_closed() for reader in readers) == 1  # type: ignore[attr-defined]
 
 
 async def test_without_a_pool_reads_go_through_the_session(postgres_url: str) -> None:
     """Without a pool every connection handed back is closed: a reader of its own would save nothing."""
-    async with fresh_database(postgres_url, "request_database_nullpool") as url:
-        unpooled = create_engine(url, poolclass=NullPool)
-        try:
-            await upgrade_to_head(unpooled)
-            user_id = await add_user(unpooled, "ada@example.com")
-            with request("GET"):
-                async with unit_of_work(unpooled).scope() as database:
-                    assert await UserRepository(current_database()).access_state(user_id) is not None
-                    assert database.opened_session is not None
-        finally:
-            await unpooled.dispose()
+    async with migrated_engine(postgres_url, "request_database_nullpool", poolclass=NullPool) as unpooled:
+        user_id = await add_user(unpooled, "ada@example.com")
+        with request("GET"):
+            async with unit_of_work(unpooled).scope() as database:
+                assert await UserRepository(current_database()).access_state(user_id) is not None
+                assert database.opened_session is not None
