@@ -152,13 +152,13 @@ class RequestDatabase:
             return self._driver
         return await postgres_connection(self.session)
 
-    def _release_reader(self, *, broken: bool = False) -> None:
+    def _release_reader(self) -> None:
         """Hand the reader's connection back now, from synchronous code (opening the session)."""
         connection = self._take_reader()
         if connection is None:
             return
-        if broken or _pool_keeps(connection):
-            _hand_back(connection, broken=broken)
+        if _pool_keeps(connection):
+            _hand_back(connection, broken=False)
         else:
             # The pool would close it (an overflow connection coming back to a full pool): closing awaits the
             # driver, which synchronous code cannot do here, so the event loop does it next.

@@ -89,8 +89,8 @@ class ItemView(NamedTuple):
 
     @classmethod
     def from_record(cls, record: Any) -> ItemView:
-        """From asyncpg's record: the same values the ORM's column types give (UTC datetimes, cents, a list)."""
-        tags = record[6]
+        """From asyncpg's record of _VIEW_COLUMNS: the same values the ORM's column types give (UTC datetimes, cents,
+        a list of tags)."""
         return cls(
             record[0],
             record[1],
@@ -98,7 +98,7 @@ class ItemView(NamedTuple):
             record[3],
             record[4].quantize(_CENT),
             record[5],
-            json.loads(tags) if isinstance(tags, str) else tags,
+            record[6],  # a text[] (_VIEW_COLUMNS)
             record[7].astimezone(UTC),
             record[8].astimezone(UTC),
             record[9],
